@@ -1,0 +1,160 @@
+"""Figures used across lessons: annotated grids with highlighted windows, and image galleries."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from ._checks import IntPair, pair
+from .shapes import pool_output_shape, window_positions
+
+Cell = tuple[int, int]
+WINDOW_COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink")
+
+
+def _as_array(values) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 2:
+        raise ValueError(f"values must be 2-D (H, W), got shape {array.shape}")
+    return array
+
+
+def _label(value: float, fmt: str) -> str:
+    if np.isnan(value):
+        return "nan"
+    if np.isinf(value):
+        return "−∞" if value < 0 else "∞"
+    return fmt.format(value)
+
+
+def plot_grid(values, ax: Axes | None = None, *, title: str | None = None,
+              highlight: Sequence[Sequence[Cell]] = (), colours: Sequence[str] = WINDOW_COLOURS,
+              fmt: str = "{:g}", origin: Cell = (0, 0), cmap: str = "Blues") -> Axes:
+    """Draw a 2-D array as a grid of shaded cells with their values written in.
+
+    ``highlight`` is a list of cell groups; group ``g`` is outlined in ``colours[g]``. Cells are
+    given in the array's own row/column coordinates; ``origin`` shifts the tick labels (e.g.
+    ``(-1, -1)`` for an array that starts with one row and column of padding).
+    Infinite and NaN cells are shown grey with a symbol instead of a number.
+    """
+    array = _as_array(values)
+    ax = ax or plt.subplots(figsize=(0.55 * array.shape[1] + 1, 0.55 * array.shape[0] + 1))[1]
+    finite = np.where(np.isfinite(array), array, np.nan)
+    ax.imshow(np.ma.masked_invalid(finite), cmap=cmap, vmin=np.nanmin(finite) if np.isfinite(finite).any() else 0,
+              vmax=(np.nanmax(finite) if np.isfinite(finite).any() else 1) * 1.6)
+    for (r, c), value in np.ndenumerate(array):
+        if not np.isfinite(value):
+            ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color="0.85", zorder=1))
+        ax.text(c, r, _label(value, fmt), ha="center", va="center", fontsize=11, zorder=3)
+    for g, cells in enumerate(highlight):
+        colour = colours[g % len(colours)]
+        for r, c in cells:
+            ax.add_patch(Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, lw=2.5, ec=colour, zorder=4))
+    ax.set_xticks(range(array.shape[1]), [str(c + origin[1]) for c in range(array.shape[1])])
+    ax.set_yticks(range(array.shape[0]), [str(r + origin[0]) for r in range(array.shape[0])])
+    ax.set_xlim(-0.5, array.shape[1] - 0.5)
+    ax.set_ylim(array.shape[0] - 0.5, -0.5)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_pooling(x, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
+                 dilation: IntPair = 1, ceil_mode: bool = False, *, windows: Sequence[Cell] | None = None,
+                 mode: str = "max", fmt: str = "{:g}") -> Figure:
+    """Show where pooling windows land on a 2-D input and which output cell each one produces.
+
+    Left: the input with its padding (``-inf`` for max, ``0`` for average) and, with ceil_mode, the
+    cells a partial window would hang over (blank: they are never read). Right: the output computed
+    with ``utils.max_pool2d`` / ``utils.avg_pool2d``. Each window in ``windows`` (output coordinates,
+    default: all of them, up to 7) is outlined in one colour on both sides.
+    """
+    from .pooling import avg_pool2d, max_pool2d
+
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    grid = torch.as_tensor(_as_array(x))
+    kernel, pads, dils = pair(kernel_size, "kernel_size"), pair(padding, "padding"), pair(dilation, "dilation")
+    strides = kernel if stride is None else pair(stride, "stride")
+    if mode == "avg" and dils != (1, 1):
+        raise ValueError(f"dilation must be 1 for average pooling, got {dilation!r}")
+    out_hw = pool_output_shape(tuple(grid.shape), kernel, strides, pads, dils, ceil_mode)
+    pool_args = dict(kernel_size=kernel, stride=strides, padding=pads, ceil_mode=ceil_mode)
+    if mode == "max":
+        out = max_pool2d(grid[None], dilation=dils, **pool_args)[0]
+    else:
+        out = avg_pool2d(grid[None], **pool_args)[0]
+
+    rows = [window_positions(i, kernel[0], strides[0], pads[0], dils[0]) for i in range(out_hw[0])]
+    cols = [window_positions(j, kernel[1], strides[1], pads[1], dils[1]) for j in range(out_hw[1])]
+    # Canvas: from the top-left padding to the farthest cell any window reaches.
+    last = (max(max(r) for r in rows) + 1, max(max(c) for c in cols) + 1)
+    extent = (max(last[0], grid.shape[0] + pads[0]) + pads[0], max(last[1], grid.shape[1] + pads[1]) + pads[1])
+    canvas = np.full(extent, np.nan)
+    canvas[: grid.shape[0] + 2 * pads[0], : grid.shape[1] + 2 * pads[1]] = -np.inf if mode == "max" else 0.0
+    canvas[pads[0] : pads[0] + grid.shape[0], pads[1] : pads[1] + grid.shape[1]] = grid.numpy()
+
+    chosen = list(windows) if windows is not None else [(i, j) for i in range(out_hw[0]) for j in range(out_hw[1])][:7]
+    for i, j in chosen:
+        if not (0 <= i < out_hw[0] and 0 <= j < out_hw[1]):
+            raise ValueError(f"windows must be output positions inside {out_hw}, got {(i, j)}")
+    groups = [[(r + pads[0], c + pads[1]) for r in rows[i] for c in cols[j]] for i, j in chosen]
+
+    width_ratio = extent[1] / max(out_hw[1], 1)
+    fig, (ax_in, ax_out) = plt.subplots(
+        1, 2, figsize=(0.55 * (extent[1] + out_hw[1]) + 3, 0.55 * max(extent[0], out_hw[0]) + 1.6),
+        gridspec_kw={"width_ratios": [width_ratio, 1]},
+    )
+    plot_grid(canvas, ax_in, highlight=groups, fmt=fmt, origin=(-pads[0], -pads[1]),
+              title=f"input {tuple(grid.shape)} with padding {pads}")
+    plot_grid(out.numpy(), ax_out, highlight=[[cell] for cell in chosen], fmt=fmt,
+              title=f"{mode} pool output {tuple(out_hw)}")
+    fig.suptitle(f"kernel_size={kernel}, stride={strides}, padding={pads}, dilation={dils}, ceil_mode={ceil_mode}")
+    fig.tight_layout()
+    return fig
+
+
+def show_images(images: Sequence, titles: Sequence[str] | None = None, *, ncols: int | None = None,
+                suptitle: str | None = None, cmap: str = "gray", size: float = 3.0) -> Figure:
+    """A gallery of images, each (H, W), (1, H, W) or (3, H, W) tensor/array, in [0, 1] or any range.
+
+    Axis ticks stay on so the pixel dimensions of each image are visible: the point when the
+    gallery compares an image with its pooled versions.
+    """
+    images = list(images)
+    if not images:
+        raise ValueError("images must contain at least one image")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles must have one entry per image: {len(titles)} titles for {len(images)} images")
+    ncols = ncols or min(len(images), 4)
+    nrows = math.ceil(len(images) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        if k >= len(images):
+            ax.axis("off")
+            continue
+        img = images[k]
+        img = img.detach().float().cpu().numpy() if isinstance(img, torch.Tensor) else np.asarray(img, dtype=float)
+        if img.ndim == 3 and img.shape[0] in (1, 3):
+            img = img[0] if img.shape[0] == 1 else img.transpose(1, 2, 0).clip(0, 1)
+        if img.ndim not in (2, 3):
+            raise ValueError(f"images[{k}] must be (H, W), (1, H, W) or (3, H, W), got shape {img.shape}")
+        ax.imshow(img, cmap=cmap if img.ndim == 2 else None, interpolation="nearest")
+        ax.set_title(titles[k] if titles else f"{img.shape[1]}x{img.shape[0]}")
+        ax.set_xlabel(f"width: {img.shape[1]} px")
+        ax.set_ylabel(f"height: {img.shape[0]} px")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
