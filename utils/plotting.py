@@ -38,20 +38,26 @@ def _label(value: float, fmt: str) -> str:
 
 def plot_grid(values, ax: Axes | None = None, *, title: str | None = None,
               highlight: Sequence[Sequence[Cell]] = (), colours: Sequence[str] = WINDOW_COLOURS,
-              fmt: str = "{:g}", origin: Cell = (0, 0), cmap: str = "Blues") -> Axes:
+              fmt: str = "{:g}", origin: Cell = (0, 0), cmap: str = "Blues", blank=None) -> Axes:
     """Draw a 2-D array as a grid of shaded cells with their values written in.
 
     ``highlight`` is a list of cell groups; group ``g`` is outlined in ``colours[g]``. Cells are
     given in the array's own row/column coordinates; ``origin`` shifts the tick labels (e.g.
     ``(-1, -1)`` for an array that starts with one row and column of padding).
-    Infinite and NaN cells are shown grey with a symbol instead of a number.
+    Infinite and NaN cells are shown grey with a symbol instead of a number. Cells where the boolean
+    array ``blank`` is True are drawn hatched and empty (positions outside the input that no value
+    occupies, such as the overhang of a ceil_mode window).
     """
     array = _as_array(values)
+    blank = np.zeros(array.shape, dtype=bool) if blank is None else np.asarray(blank, dtype=bool)
     ax = ax or plt.subplots(figsize=(0.55 * array.shape[1] + 1, 0.55 * array.shape[0] + 1))[1]
     finite = np.where(np.isfinite(array), array, np.nan)
     ax.imshow(np.ma.masked_invalid(finite), cmap=cmap, vmin=np.nanmin(finite) if np.isfinite(finite).any() else 0,
               vmax=(np.nanmax(finite) if np.isfinite(finite).any() else 1) * 1.6)
     for (r, c), value in np.ndenumerate(array):
+        if blank[r, c]:
+            ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fc="white", ec="0.7", hatch="//", zorder=1))
+            continue
         if not np.isfinite(value):
             ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color="0.85", zorder=1))
         ax.text(c, r, _label(value, fmt), ha="center", va="center", fontsize=11, zorder=3)
@@ -76,7 +82,7 @@ def plot_pooling(x, kernel_size: IntPair, stride: IntPair | None = None, padding
     """Show where pooling windows land on a 2-D input and which output cell each one produces.
 
     Left: the input with its padding (``-inf`` for max, ``0`` for average) and, with ceil_mode, the
-    cells a partial window would hang over (blank: they are never read). Right: the output computed
+    cells a partial window hangs over (hatched: they are never read). Right: the output computed
     with ``utils.max_pool2d`` / ``utils.avg_pool2d``. Each window in ``windows`` (output coordinates,
     default: all of them, up to 7) is outlined in one colour on both sides.
     """
@@ -116,7 +122,7 @@ def plot_pooling(x, kernel_size: IntPair, stride: IntPair | None = None, padding
         1, 2, figsize=(0.55 * (extent[1] + out_hw[1]) + 3, 0.55 * max(extent[0], out_hw[0]) + 1.6),
         gridspec_kw={"width_ratios": [width_ratio, 1]},
     )
-    plot_grid(canvas, ax_in, highlight=groups, fmt=fmt, origin=(-pads[0], -pads[1]),
+    plot_grid(canvas, ax_in, highlight=groups, fmt=fmt, origin=(-pads[0], -pads[1]), blank=np.isnan(canvas),
               title=f"input {tuple(grid.shape)} with padding {pads}")
     plot_grid(out.numpy(), ax_out, highlight=[[cell] for cell in chosen], fmt=fmt,
               title=f"{mode} pool output {tuple(out_hw)}")
