@@ -1,0 +1,30 @@
+"""Shared test settings: deterministic hypothesis runs and a tally of configurations checked against torch."""
+
+from collections import Counter
+
+import matplotlib
+import pytest
+from hypothesis import HealthCheck, settings
+
+matplotlib.use("Agg")
+
+settings.register_profile(
+    "course", derandomize=True, database=None, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("course")
+
+TORCH_CHECKS: Counter = Counter()
+
+
+@pytest.fixture
+def torch_checks() -> Counter:
+    """Tests add one count per random configuration they compared with torch."""
+    return TORCH_CHECKS
+
+
+def pytest_terminal_summary(terminalreporter):
+    if TORCH_CHECKS:
+        total = sum(TORCH_CHECKS.values())
+        parts = ", ".join(f"{name}: {count}" for name, count in sorted(TORCH_CHECKS.items()))
+        terminalreporter.write_sep("-", f"{total} configurations checked against torch ({parts})")
