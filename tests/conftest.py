@@ -17,7 +17,7 @@ settings.load_profile("course")
 TORCH_CHECKS: Counter = Counter()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def torch_checks() -> Counter:
     """Tests add one count per random configuration they compared with torch."""
     return TORCH_CHECKS

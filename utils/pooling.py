@@ -54,7 +54,7 @@ def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     - kernel_size, stride (default: kernel_size), padding, dilation: int or (height, width) pair.
     - ceil_mode: keep a last, partial window if it starts inside the input or the left padding.
     - return_indices: also return, for each output, the flat offset ``h * W + w`` of the maximum
-      inside its (H, W) plane. Ties go to the first maximum in row-major order, NaN wins, as in torch.
+      inside its (H, W) plane. Ties go to the first maximum in row-major order; a NaN wins (the last one), as in torch.
 
     Returns ``y`` of shape (..., H_out, W_out), and ``indices`` (int64, same shape) if requested.
     """
@@ -69,11 +69,14 @@ def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     index_windows = _windows(flat, out_hw, kernel, strides, pads, dils, fill=-1)
     value_windows = _windows(x, out_hw, kernel, strides, pads, dils, fill=fill)
 
-    # The maximum of each window, then the first *real* cell holding it (or the first NaN).
-    peak = value_windows.detach().amax(dim=-1, keepdim=True)
-    hits = (value_windows.detach() == peak) | value_windows.detach().isnan()
-    hits &= index_windows >= 0
-    local = hits.to(torch.uint8).argmax(dim=-1, keepdim=True)
+    # The first *real* cell holding the window's maximum. torch's kernel replaces its running max
+    # with every NaN it meets, so a window with NaNs reports the last one.
+    values = value_windows.detach()
+    hits = (values == values.amax(dim=-1, keepdim=True)) & (index_windows >= 0)
+    nans = values.isnan()
+    first_max = hits.to(torch.uint8).argmax(dim=-1, keepdim=True)
+    last_nan = values.shape[-1] - 1 - nans.flip(-1).to(torch.uint8).argmax(dim=-1, keepdim=True)
+    local = torch.where(nans.any(dim=-1, keepdim=True), last_nan, first_max)
     y = value_windows.gather(-1, local).squeeze(-1)
     if not return_indices:
         return y

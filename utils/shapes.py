@@ -48,6 +48,8 @@ def pool_output_size(size: int, kernel_size: int, stride: int | None = None, pad
                         ("padding", padding), ("dilation", dilation)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise ValueError(f"{name} must be an int, got {value!r}")
+    if size < 1:
+        raise ValueError(f"size must be >= 1, got {size}")
     (h, _) = pool_output_shape((size, 1), (kernel_size, 1), None if stride is None else (stride, 1),
                                (padding, 0), (dilation, 1), ceil_mode)
     return h
