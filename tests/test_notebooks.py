@@ -1,0 +1,70 @@
+"""Notebook hygiene: every committed notebook reads well on GitHub and re-runs the way it was stored.
+
+nbval (run separately by `make nbval`) re-executes the notebooks; these checks look at the files.
+"""
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+REQUIRED_SECTIONS = ("learning objectives", "common mistakes", "exercises", "summary", "references")
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, f"no notebooks found in {NOTEBOOK_DIR}"
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def notebook(request):
+    return nbformat.read(request.param, as_version=4)
+
+
+def test_notebook_is_valid_and_uses_the_python3_kernel(notebook):
+    nbformat.validate(notebook)
+    assert notebook.metadata.kernelspec.name == "python3"
+
+
+def test_notebook_was_executed_top_to_bottom_in_one_clean_run(notebook):
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1))
+
+
+def test_notebook_stores_no_errors_except_where_tagged(notebook):
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        errors = [out for out in cell.outputs if out.output_type == "error"]
+        expected = "raises-exception" in cell.metadata.get("tags", [])
+        assert bool(errors) == expected, f"cell {index}: stored error {bool(errors)}, tagged {expected}"
+
+
+def test_notebook_has_no_timing_metadata_or_widget_state(notebook):
+    assert "widgets" not in notebook.metadata
+    for cell in notebook.cells:
+        assert "execution" not in cell.metadata
+
+
+def test_notebook_has_the_common_lesson_structure(notebook):
+    headings = " ".join(
+        line.lower() for cell in notebook.cells if cell.cell_type == "markdown"
+        for line in cell.source.splitlines() if line.startswith("#")
+    )
+    missing = [section for section in REQUIRED_SECTIONS if section not in headings]
+    assert not missing, f"missing sections: {missing}"
+    assert notebook.cells[0].source.startswith("# "), "the first cell must be the lesson title"
+
+
+def test_notebook_sets_seed_and_device_through_utils(notebook):
+    setup = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert "utils.set_seed(" in setup and "utils.get_device()" in setup
+    assert "sys.path" not in setup
+
+
+def test_notebook_outputs_hold_no_machine_specific_text(notebook):
+    text = json.dumps([cell.get("outputs", []) for cell in notebook.cells])
+    for marker in ("cuda:0", "/home/", "/work/", "/tmp/"):
+        assert marker not in text, f"stored output mentions {marker!r}"
