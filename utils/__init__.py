@@ -12,29 +12,47 @@ from .data import (
     load_mnist_dataset,
     verify,
 )
-from .plotting import plot_grid, plot_pooling, show_images
+from .models import count_parameters, lenet
+from .plotting import format_table, plot_grid, plot_history, plot_pooling, show_images
 from .pooling import avg_pool2d, max_pool2d
+from .receptive import ReceptiveField, footprint_box, gradient_footprint, receptive_field, receptive_fields
 from .runtime import get_device, set_seed
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
+from .training import History, evaluate, fit, predict
+from .transforms import shift_images
 
 __all__ = [
     "DATA_DIR",
+    "DataError",
+    "History",
     "MNIST_MEAN",
     "MNIST_STD",
-    "DataError",
+    "ReceptiveField",
     "avg_pool2d",
     "conv_output_size",
+    "count_parameters",
+    "evaluate",
+    "fit",
+    "footprint_box",
+    "format_table",
     "get_device",
+    "gradient_footprint",
     "image_names",
+    "lenet",
     "load_image",
     "load_mnist",
     "load_mnist_dataset",
     "max_pool2d",
     "plot_grid",
+    "plot_history",
     "plot_pooling",
     "pool_output_shape",
     "pool_output_size",
+    "predict",
+    "receptive_field",
+    "receptive_fields",
     "set_seed",
+    "shift_images",
     "show_images",
     "verify",
     "window_positions",

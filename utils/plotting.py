@@ -164,3 +164,59 @@ def show_images(images: Sequence, titles: Sequence[str] | None = None, *, ncols:
         fig.suptitle(suptitle)
     fig.tight_layout()
     return fig
+
+
+def plot_history(histories: dict, metric: str = "test_acc", *, ax: Axes | None = None,
+                 title: str | None = None) -> Axes:
+    """Training curves: one line per run, ``metric`` of each ``utils.History`` against the epoch.
+
+    ``histories`` maps a label to a History, or to a list of Histories (several seeds), which are
+    drawn as their mean with a band from the lowest to the highest run.
+    """
+    labels = {"test_acc": "test accuracy", "train_acc": "training accuracy", "train_loss": "training loss",
+              "seconds": "seconds per epoch"}
+    if metric not in labels:
+        raise ValueError(f"metric must be one of {list(labels)}, got {metric!r}")
+    if not histories:
+        raise ValueError("histories must contain at least one run")
+    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    for label, runs in histories.items():
+        runs = runs if isinstance(runs, list | tuple) else [runs]
+        curves = np.array([getattr(run, metric) for run in runs], dtype=float)
+        if curves.size == 0:
+            raise ValueError(f"histories[{label!r}] has no {metric} values")
+        epochs = np.arange(1, curves.shape[1] + 1)
+        line, = ax.plot(epochs, curves.mean(0), marker="o", label=label)
+        if len(runs) > 1:
+            ax.fill_between(epochs, curves.min(0), curves.max(0), color=line.get_color(), alpha=0.2)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(labels[metric])
+    ax.set_xticks(epochs)
+    ax.set_title(title or f"{labels[metric]} per epoch")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def format_table(rows: Sequence[dict], formats: dict[str, str] | None = None) -> str:
+    """A plain-text table of ``rows`` (dicts with the same keys), columns aligned, for ``print``.
+
+    ``formats`` maps a column to a format spec, e.g. ``{"accuracy": ".3f", "params": ",d"}``.
+    """
+    if not rows:
+        raise ValueError("rows must contain at least one row")
+    columns = list(rows[0])
+    if any(list(row) != columns for row in rows):
+        raise ValueError(f"rows must all have the columns {columns}")
+    formats = formats or {}
+    unknown = set(formats) - set(columns)
+    if unknown:
+        raise ValueError(f"formats names columns that rows do not have: {sorted(unknown)}")
+    cells = [[format(row[c], formats.get(c, "")) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+
+    def line(values):
+        padded = [v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(values, widths, strict=True))]
+        return "  ".join(padded)
+
+    return "\n".join([line(columns), "  ".join("-" * w for w in widths), *(line(r) for r in cells)])
