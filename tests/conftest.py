@@ -4,9 +4,13 @@ from collections import Counter
 
 import matplotlib
 import pytest
+import torch
 from hypothesis import HealthCheck, settings
 
 matplotlib.use("Agg")
+# The tests run thousands of operations on tiny tensors, where waking a thread pool costs more than
+# the arithmetic (and, on a busy machine, 100x more); one thread keeps them fast everywhere.
+torch.set_num_threads(1)
 
 settings.register_profile(
     "course", derandomize=True, database=None, deadline=None, print_blob=True,

@@ -1,6 +1,7 @@
 """Shared code for the pooling course: operators that mirror ``torch.nn.functional``, shape
 arithmetic, data loaders, device and seed selection, and plotting helpers."""
 
+from .adaptive import adaptive_avg_pool2d, adaptive_bins, adaptive_max_pool2d
 from .data import (
     DATA_DIR,
     MNIST_MEAN,
@@ -14,7 +15,7 @@ from .data import (
 )
 from .models import count_parameters, lenet
 from .plotting import format_table, plot_grid, plot_history, plot_pooling, show_images
-from .pooling import avg_pool2d, max_pool2d
+from .pooling import avg_pool2d, lp_pool2d, max_pool2d
 from .receptive import ReceptiveField, footprint_box, gradient_footprint, receptive_field, receptive_fields
 from .runtime import get_device, set_seed
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
@@ -28,6 +29,9 @@ __all__ = [
     "MNIST_MEAN",
     "MNIST_STD",
     "ReceptiveField",
+    "adaptive_avg_pool2d",
+    "adaptive_bins",
+    "adaptive_max_pool2d",
     "avg_pool2d",
     "conv_output_size",
     "count_parameters",
@@ -42,6 +46,7 @@ __all__ = [
     "load_image",
     "load_mnist",
     "load_mnist_dataset",
+    "lp_pool2d",
     "max_pool2d",
     "plot_grid",
     "plot_history",

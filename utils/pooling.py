@@ -31,6 +31,20 @@ def _windows(x: torch.Tensor, out_hw: tuple[int, int], kernel: tuple[int, int], 
     return win.reshape(*win.shape[:-2], kernel[0] * kernel[1])
 
 
+def select_max(windows: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """Position (..., 1) inside each window (..., K) of the value torch's max pooling picks.
+
+    Among the ``valid`` cells, the first one that holds the maximum; torch's kernels replace their
+    running maximum with every NaN they meet, so a window with NaNs reports the last NaN.
+    """
+    values = windows.detach()
+    hits = (values == values.amax(dim=-1, keepdim=True)) & valid
+    nans = values.isnan()
+    first_max = hits.to(torch.uint8).argmax(dim=-1, keepdim=True)
+    last_nan = values.shape[-1] - 1 - nans.flip(-1).to(torch.uint8).argmax(dim=-1, keepdim=True)
+    return torch.where(nans.any(dim=-1, keepdim=True), last_nan, first_max)
+
+
 def _prepare(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair,
              dilation: IntPair, ceil_mode: bool):
     check_feature_map(x)
@@ -69,14 +83,7 @@ def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     index_windows = _windows(flat, out_hw, kernel, strides, pads, dils, fill=-1)
     value_windows = _windows(x, out_hw, kernel, strides, pads, dils, fill=fill)
 
-    # The first *real* cell holding the window's maximum. torch's kernel replaces its running max
-    # with every NaN it meets, so a window with NaNs reports the last one.
-    values = value_windows.detach()
-    hits = (values == values.amax(dim=-1, keepdim=True)) & (index_windows >= 0)
-    nans = values.isnan()
-    first_max = hits.to(torch.uint8).argmax(dim=-1, keepdim=True)
-    last_nan = values.shape[-1] - 1 - nans.flip(-1).to(torch.uint8).argmax(dim=-1, keepdim=True)
-    local = torch.where(nans.any(dim=-1, keepdim=True), last_nan, first_max)
+    local = select_max(value_windows, index_windows >= 0)
     y = value_windows.gather(-1, local).squeeze(-1)
     if not return_indices:
         return y
@@ -126,3 +133,21 @@ def avg_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     else:
         divisor = _windows(counted, out_hw, kernel, strides, pads, (1, 1), fill=0).sum(dim=-1)
     return total / divisor
+
+
+def lp_pool2d(x: torch.Tensor, norm_type: float, kernel_size: IntPair, stride: IntPair | None = None,
+              ceil_mode: bool = False) -> torch.Tensor:
+    """2-D power-average (Lp) pooling, the counterpart of ``torch.nn.functional.lp_pool2d``.
+
+    ``y = (sum over the window of x^p)^(1/p)``: a p-norm of the window for even p (a sum, not a
+    mean: p=2 gives ``sqrt(kH*kW) * RMS``), the plain sum for p=1 (signed, not the L1 norm), and the
+    maximum of ``|x|`` in the limit p -> inf. Odd or fractional p on negative inputs give NaN, as
+    in torch. No padding. Like torch, the sum is computed as the window's average times
+    ``kH*kW``, so with ceil_mode a partial window counts its real cells as if it were full.
+    Zero windows get a zero gradient (torch's sign/relu trick), not NaN.
+    """
+    if not isinstance(norm_type, int | float) or isinstance(norm_type, bool) or not norm_type > 0:
+        raise ValueError(f"norm_type must be a positive number, got {norm_type!r}")
+    kernel = pair(kernel_size, "kernel_size")
+    mean = avg_pool2d(x.pow(norm_type), kernel, stride, 0, ceil_mode)
+    return (torch.sign(mean) * F.relu(torch.abs(mean))).mul(kernel[0] * kernel[1]).pow(1.0 / norm_type)

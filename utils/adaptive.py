@@ -1,0 +1,97 @@
+"""Adaptive pooling: a fixed output size for any input size, from tensor operations, matching torch.
+
+Output cell ``i`` of ``out`` along a dimension of length ``size`` pools the input bin
+
+    start_i = floor(i * size / out),   end_i = ceil((i + 1) * size / out)   (end exclusive).
+
+Bins can differ in length and overlap (size 5, out 3: [0, 2), [1, 4), [3, 5)), so adaptive pooling is
+an ordinary pooling layer only when ``out`` divides ``size``.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ._checks import check_feature_map
+from .pooling import select_max
+
+OutputSize = int | None | tuple[int | None, int | None]
+
+
+def adaptive_bins(size: int, out: int) -> list[tuple[int, int]]:
+    """``[(start, end), ...]``: the input range each of the ``out`` outputs pools (end exclusive)."""
+    for name, value in (("size", size), ("out", out)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
+
+
+def _output_hw(x: torch.Tensor, output_size: OutputSize) -> tuple[int, int]:
+    check_feature_map(x)
+    sizes = output_size if isinstance(output_size, tuple | list) else (output_size, output_size)
+    if len(sizes) != 2:
+        raise ValueError(f"output_size must be an int, None or a pair, got {output_size!r}")
+    hw = tuple(x.shape[-2 + i] if s is None else s for i, s in enumerate(sizes))
+    if any(not isinstance(s, int) or isinstance(s, bool) or s < 1 for s in hw):
+        raise ValueError(f"output_size must hold positive ints (or None to keep a dimension), got {output_size!r}")
+    return hw
+
+
+def _bin_matrix(size: int, out: int, x: torch.Tensor) -> torch.Tensor:
+    """(out, size) matrix whose row i averages bin i."""
+    matrix = torch.zeros(out, size, dtype=x.dtype, device=x.device)
+    for i, (start, end) in enumerate(adaptive_bins(size, out)):
+        matrix[i, start:end] = 1.0 / (end - start)
+    return matrix
+
+
+def adaptive_avg_pool2d(x: torch.Tensor, output_size: OutputSize) -> torch.Tensor:
+    """Adaptive average pooling, the counterpart of ``torch.nn.functional.adaptive_avg_pool2d``.
+
+    ``y[..., i, j] = mean of x[..., start_i:end_i, start_j:end_j]``. Averaging over a rectangle is
+    separable, so ``y = A_H x A_W^T`` with one bin-averaging matrix per dimension. ``output_size=1``
+    is global average pooling: one value per channel, ``x.mean((-2, -1))``.
+    """
+    out_h, out_w = _output_hw(x, output_size)
+    if not x.is_floating_point():
+        raise ValueError(f"x must be a floating-point tensor (torch rejects {x.dtype} here); use x.float()")
+    rows = _bin_matrix(x.shape[-2], out_h, x)
+    cols = _bin_matrix(x.shape[-1], out_w, x)
+    return rows @ x @ cols.T
+
+
+def _bin_cells(size: int, out: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """(out, L) input positions of every bin, padded to the longest bin L, and which are real."""
+    bins = adaptive_bins(size, out)
+    longest = max(end - start for start, end in bins)
+    offsets = torch.arange(longest, device=device)
+    starts = torch.tensor([start for start, _ in bins], device=device)
+    lengths = torch.tensor([end - start for start, end in bins], device=device)
+    valid = offsets[None, :] < lengths[:, None]
+    return (starts[:, None] + offsets[None, :]).clamp(max=size - 1), valid
+
+
+def adaptive_max_pool2d(x: torch.Tensor, output_size: OutputSize, return_indices: bool = False):
+    """Adaptive max pooling, the counterpart of ``torch.nn.functional.adaptive_max_pool2d``.
+
+    ``y[..., i, j] = max of x[..., start_i:end_i, start_j:end_j]``; indices (if requested) are flat
+    offsets ``h * W + w`` in the input plane, ties going to the first maximum in row-major order.
+    """
+    out_h, out_w = _output_hw(x, output_size)
+    if not x.is_floating_point():
+        raise ValueError(f"x must be a floating-point tensor (torch rejects {x.dtype} here); use x.float()")
+    height, width = x.shape[-2:]
+    rows, row_valid = _bin_cells(height, out_h, x.device)
+    cols, col_valid = _bin_cells(width, out_w, x.device)
+    # Windows (..., out_h, out_w, Lh * Lw) gathered by advanced indexing; padding cells are masked.
+    windows = x[..., rows[:, None, :, None], cols[None, :, None, :]]
+    windows = windows.reshape(*windows.shape[:-2], -1)
+    valid = (row_valid[:, None, :, None] & col_valid[None, :, None, :]).reshape(out_h, out_w, -1)
+    windows = windows.masked_fill(~valid, -float("inf"))
+    local = select_max(windows, valid)
+    y = windows.gather(-1, local).squeeze(-1)
+    if not return_indices:
+        return y
+    flat = (rows[:, None, :, None] * width + cols[None, :, None, :]).reshape(out_h, out_w, -1)
+    indices = flat.expand(*windows.shape).gather(-1, local).squeeze(-1)
+    return y, indices
