@@ -21,14 +21,31 @@ from .runtime import get_device, set_seed
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
 from .training import History, evaluate, fit, predict
 from .transforms import shift_images
+from .variants import (
+    GeM,
+    MixedPool2d,
+    SoftPool2d,
+    StochasticPool2d,
+    WeightedAvgPool2d,
+    gem_pool2d,
+    mixed_pool2d,
+    soft_pool2d,
+    stochastic_pool2d,
+    weighted_avg_pool2d,
+)
 
 __all__ = [
     "DATA_DIR",
     "DataError",
+    "GeM",
     "History",
     "MNIST_MEAN",
     "MNIST_STD",
+    "MixedPool2d",
     "ReceptiveField",
+    "SoftPool2d",
+    "StochasticPool2d",
+    "WeightedAvgPool2d",
     "adaptive_avg_pool2d",
     "adaptive_bins",
     "adaptive_max_pool2d",
@@ -39,6 +56,7 @@ __all__ = [
     "fit",
     "footprint_box",
     "format_table",
+    "gem_pool2d",
     "get_device",
     "gradient_footprint",
     "image_names",
@@ -48,6 +66,7 @@ __all__ = [
     "load_mnist_dataset",
     "lp_pool2d",
     "max_pool2d",
+    "mixed_pool2d",
     "plot_grid",
     "plot_history",
     "plot_pooling",
@@ -59,6 +78,9 @@ __all__ = [
     "set_seed",
     "shift_images",
     "show_images",
+    "soft_pool2d",
+    "stochastic_pool2d",
     "verify",
+    "weighted_avg_pool2d",
     "window_positions",
 ]
