@@ -38,9 +38,11 @@ nbval: $(STAMP)
 	$(BIN)/python -m pytest $$mode --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout=300 $(NOTEBOOKS)
 
+# The second pass merges stdout chunks that a busy kernel may split, so refreshing twice gives the same files.
 refresh: $(STAMP)
 	CUDA_VISIBLE_DEVICES="" $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)
+	$(BIN)/jupyter nbconvert --to notebook --inplace --CoalesceStreamsPreprocessor.enabled=True $(NOTEBOOKS)
 
 data: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[data]"

@@ -44,15 +44,14 @@ def pool_output_size(size: int, kernel_size: int, stride: int | None = None, pad
     >>> pool_output_size(5, 3, ceil_mode=True)
     2
     """
-    for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride),
-                        ("padding", padding), ("dilation", dilation)):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+    stride = kernel_size if stride is None else stride
+    for name, value, minimum in (("size", size, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
+                                 ("padding", padding, 0), ("dilation", dilation, 1)):
+        if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError(f"{name} must be an int, got {value!r}")
-    if size < 1:
-        raise ValueError(f"size must be >= 1, got {size}")
-    (h, _) = pool_output_shape((size, 1), (kernel_size, 1), None if stride is None else (stride, 1),
-                               (padding, 0), (dilation, 1), ceil_mode)
-    return h
+        if value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return _pool_size(size, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def pool_output_shape(input_hw: IntPair, kernel_size: IntPair, stride: IntPair | None = None,
