@@ -80,6 +80,8 @@ def test_show_images_titles_and_sizes():
     assert [ax.get_title() for ax in shown] == ["a", "b", "c"]
     assert shown[0].get_xlabel() == "width: 6 px" and shown[0].get_ylabel() == "height: 8 px"
     assert len(fig.axes) == 4 and not fig.axes[3].axison
+    fixed = utils.show_images([torch.full((4, 6), 0.5)], vmin=0, vmax=1)
+    assert fixed.axes[0].images[0].get_clim() == (0, 1) and fixed.axes[0].get_title() == "4x6"
 
 
 def test_show_images_rejects_bad_input():

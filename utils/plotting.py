@@ -132,11 +132,14 @@ def plot_pooling(x, kernel_size: IntPair, stride: IntPair | None = None, padding
 
 
 def show_images(images: Sequence, titles: Sequence[str] | None = None, *, ncols: int | None = None,
-                suptitle: str | None = None, cmap: str = "gray", size: float = 3.0) -> Figure:
+                suptitle: str | None = None, cmap: str = "gray", size: float = 3.0,
+                vmin: float | None = None, vmax: float | None = None) -> Figure:
     """A gallery of images, each (H, W), (1, H, W) or (3, H, W) tensor/array, in [0, 1] or any range.
 
     Axis ticks stay on so the pixel dimensions of each image are visible: the point when the
-    gallery compares an image with its pooled versions.
+    gallery compares an image with its pooled versions. Grey images are stretched to their own
+    range unless ``vmin``/``vmax`` fix it (e.g. 0 and 1, to compare brightness across images).
+    Default titles give the size as height x width, the order of a tensor's shape.
     """
     images = list(images)
     if not images:
@@ -156,8 +159,8 @@ def show_images(images: Sequence, titles: Sequence[str] | None = None, *, ncols:
             img = img[0] if img.shape[0] == 1 else img.transpose(1, 2, 0).clip(0, 1)
         if img.ndim not in (2, 3):
             raise ValueError(f"images[{k}] must be (H, W), (1, H, W) or (3, H, W), got shape {img.shape}")
-        ax.imshow(img, cmap=cmap if img.ndim == 2 else None, interpolation="nearest")
-        ax.set_title(titles[k] if titles else f"{img.shape[1]}x{img.shape[0]}")
+        ax.imshow(img, cmap=cmap if img.ndim == 2 else None, interpolation="nearest", vmin=vmin, vmax=vmax)
+        ax.set_title(titles[k] if titles else f"{img.shape[0]}x{img.shape[1]}")
         ax.set_xlabel(f"width: {img.shape[1]} px")
         ax.set_ylabel(f"height: {img.shape[0]} px")
     if suptitle:
