@@ -181,6 +181,7 @@ def test_shift_images_moves_content_without_wrapping():
     assert utils.shift_images(x, 1, 0).tolist() == [[[0, 0, 0], [1, 2, 3], [4, 5, 6]]]
     assert utils.shift_images(x, -2, 2).tolist() == [[[0, 0, 7], [0, 0, 0], [0, 0, 0]]]
     assert torch.equal(utils.shift_images(x, 0, 0), x)
+    assert utils.shift_images(x, 0, 1, fill=-1.0)[0, :, 0].tolist() == [-1, -1, -1]
     with pytest.raises(ValueError, match=r"dx must be an int with \|dx\| < 3"):
         utils.shift_images(x, 0, 3)
     with pytest.raises(ValueError, match="at least 2 dimensions"):

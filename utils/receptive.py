@@ -122,7 +122,8 @@ def gradient_footprint(model: nn.Module | Iterable[nn.Module], input_size: int |
     channels = in_channels or (first_conv.in_channels if first_conv is not None else 1)
     height, width = pair(input_size, "input_size")
     probe = _connectivity_copy(layers)
-    x = torch.ones(1, channels, height, width, requires_grad=True)
+    device = next((param.device for param in probe.parameters()), torch.device("cpu"))
+    x = torch.ones(1, channels, height, width, device=device, requires_grad=True)
     try:
         out = probe(x)
     except RuntimeError as err:
@@ -131,7 +132,7 @@ def gradient_footprint(model: nn.Module | Iterable[nn.Module], input_size: int |
     if not (0 <= unit[0] < out.shape[-2] and 0 <= unit[1] < out.shape[-1]):
         raise ValueError(f"unit must lie inside the output map {tuple(out.shape[-2:])}, got {unit}")
     out[0, 0, unit[0], unit[1]].backward()
-    return x.grad[0].abs().sum(0) > 0
+    return x.grad[0].abs().sum(0).cpu() > 0
 
 
 def footprint_box(mask: torch.Tensor) -> tuple[int, int]:
