@@ -2,6 +2,8 @@
 arithmetic, data loaders, device and seed selection, and plotting helpers."""
 
 from .adaptive import adaptive_avg_pool2d, adaptive_bins, adaptive_max_pool2d
+from .antialias import BlurPool2d, MaxBlurPool2d, binomial_filter, blur_pool2d, max_blur_pool2d
+from .bilinear import BilinearPool, CompactBilinearPool, TensorSketch, bilinear_pool, count_sketch, signed_sqrt
 from .data import (
     DATA_DIR,
     MNIST_MEAN,
@@ -14,6 +16,7 @@ from .data import (
     verify,
 )
 from .models import count_parameters, lenet
+from .normalization import local_response_norm, lrn_paper_to_torch
 from .plotting import format_table, plot_grid, plot_history, plot_pooling, show_images
 from .pooling import avg_pool2d, lp_pool2d, max_pool2d
 from .receptive import ReceptiveField, footprint_box, gradient_footprint, receptive_field, receptive_fields
@@ -21,6 +24,7 @@ from .runtime import get_device, set_seed
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
 from .training import History, evaluate, fit, predict
 from .transforms import shift_images
+from .unpooling import max_unpool2d, unpool_output_shape
 from .variants import (
     GeM,
     MixedPool2d,
@@ -35,23 +39,32 @@ from .variants import (
 )
 
 __all__ = [
+    "BilinearPool",
+    "BlurPool2d",
+    "CompactBilinearPool",
     "DATA_DIR",
     "DataError",
     "GeM",
     "History",
     "MNIST_MEAN",
     "MNIST_STD",
+    "MaxBlurPool2d",
     "MixedPool2d",
     "ReceptiveField",
     "SoftPool2d",
     "StochasticPool2d",
+    "TensorSketch",
     "WeightedAvgPool2d",
     "adaptive_avg_pool2d",
     "adaptive_bins",
     "adaptive_max_pool2d",
     "avg_pool2d",
+    "bilinear_pool",
+    "binomial_filter",
+    "blur_pool2d",
     "conv_output_size",
     "count_parameters",
+    "count_sketch",
     "evaluate",
     "fit",
     "footprint_box",
@@ -64,8 +77,12 @@ __all__ = [
     "load_image",
     "load_mnist",
     "load_mnist_dataset",
+    "local_response_norm",
     "lp_pool2d",
+    "lrn_paper_to_torch",
+    "max_blur_pool2d",
     "max_pool2d",
+    "max_unpool2d",
     "mixed_pool2d",
     "plot_grid",
     "plot_history",
@@ -78,8 +95,10 @@ __all__ = [
     "set_seed",
     "shift_images",
     "show_images",
+    "signed_sqrt",
     "soft_pool2d",
     "stochastic_pool2d",
+    "unpool_output_shape",
     "verify",
     "weighted_avg_pool2d",
     "window_positions",

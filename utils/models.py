@@ -8,12 +8,15 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
+from .antialias import MaxBlurPool2d
+
 Downsample = str | Callable[[int], nn.Module]
 
 DOWNSAMPLERS: dict[str, Callable[[int], nn.Module]] = {
     "max": lambda channels: nn.MaxPool2d(2),
     "avg": lambda channels: nn.AvgPool2d(2),
     "conv": lambda channels: nn.Conv2d(channels, channels, kernel_size=2, stride=2),
+    "maxblur": lambda channels: MaxBlurPool2d(2, stride=2, filter_size=3),
 }
 
 
@@ -33,10 +36,11 @@ def lenet(downsample: Downsample = "max", *, channels: Sequence[int] = (10, 20),
     """A LeNet-style classifier: blocks of conv -> ReLU -> downsample, then a two-layer dense head.
 
     ``downsample`` is ``"max"`` (``MaxPool2d(2)``), ``"avg"`` (``AvgPool2d(2)``), ``"conv"`` (a learned
-    2x2 convolution with stride 2), ``"none"``, or a callable ``channels -> nn.Module`` for any other
-    layer. ``downsample_after`` blocks (default: all) are followed by it. The dense head's input size
-    is whatever the features produce for an ``input_size`` x ``input_size`` image, so removing the
-    downsampling makes the head larger, as it would in practice.
+    2x2 convolution with stride 2), ``"maxblur"`` (anti-aliased ``MaxBlurPool2d(2)``), ``"none"``, or a
+    callable ``channels -> nn.Module`` for any other layer. ``downsample_after`` blocks (default: all)
+    are followed by it. The dense head's input size is whatever the features produce for an
+    ``input_size`` x ``input_size`` image, so removing the downsampling makes the head larger, as it
+    would in practice.
 
     The defaults give the MNIST net of the course's seed article (conv 5x5 1->10, conv 5x5 10->20,
     dense 320->50->10: 21,840 parameters with max pooling). ``channels=(32, 64, 64), kernel_size=3,
