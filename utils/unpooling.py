@@ -30,10 +30,10 @@ def unpool_output_shape(input_hw: tuple[int, int], kernel_size: IntPair, stride:
     check_at_least(strides, "stride", 1)
     check_at_least(pads, "padding", 0)
     default = tuple((input_hw[i] - 1) * strides[i] - 2 * pads[i] + kernel[i] for i in range(2))
-    if min(default) < 1:
-        raise ValueError(f"kernel_size={kernel}, stride={strides}, padding={pads} give an empty output "
-                         f"{default} for an input of size {tuple(input_hw)}; reduce padding")
     if output_size is None:
+        if min(default) < 1:
+            raise ValueError(f"kernel_size={kernel}, stride={strides}, padding={pads} give an empty output "
+                             f"{default} for an input of size {tuple(input_hw)}; pass output_size")
         return default
     sizes = tuple(output_size)
     if len(sizes) not in (2, 3, 4) or not all(isinstance(s, int) for s in sizes):
