@@ -19,6 +19,7 @@ from .models import count_parameters, lenet
 from .normalization import local_response_norm, lrn_paper_to_torch
 from .plotting import format_table, plot_grid, plot_history, plot_pooling, show_images
 from .pooling import avg_pool2d, lp_pool2d, max_pool2d
+from .profiling import copy_bandwidth, peak_memory, time_call
 from .receptive import ReceptiveField, footprint_box, gradient_footprint, receptive_field, receptive_fields
 from .runtime import get_device, set_seed
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
@@ -63,6 +64,7 @@ __all__ = [
     "binomial_filter",
     "blur_pool2d",
     "conv_output_size",
+    "copy_bandwidth",
     "count_parameters",
     "count_sketch",
     "evaluate",
@@ -84,6 +86,7 @@ __all__ = [
     "max_pool2d",
     "max_unpool2d",
     "mixed_pool2d",
+    "peak_memory",
     "plot_grid",
     "plot_history",
     "plot_pooling",
@@ -98,6 +101,7 @@ __all__ = [
     "signed_sqrt",
     "soft_pool2d",
     "stochastic_pool2d",
+    "time_call",
     "unpool_output_shape",
     "verify",
     "weighted_avg_pool2d",

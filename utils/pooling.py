@@ -1,8 +1,10 @@
-"""Max and average pooling written from tensor operations (pad, unfold, gather), matching torch.
+"""Max, average and Lp pooling written from tensor operations, matching torch.
 
-Both functions see the input through the same lens: pad it, cut it into windows with
-``Tensor.unfold`` (a view, no copy), then reduce each window. Gradients flow through those
-operations, so autograd gives the same backward pass as torch's pooling kernels.
+Average pooling (and the variants built on it) pads the input, cuts it into windows with
+``Tensor.unfold`` (a view, no copy) and reduces each window. Max pooling is written for speed: a
+running ``torch.maximum`` over strided slices, one axis at a time, which moves far less memory than
+materialising windows. Gradients flow through these operations, so autograd gives the same
+backward pass as torch's pooling kernels.
 """
 
 from __future__ import annotations
@@ -56,6 +58,79 @@ def _prepare(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None, padd
     return kernel, strides, pads, dils, out_hw
 
 
+def _taps(tap: int, length: int, out_len: int, stride: int, padding: int, dilation: int) -> tuple[int, int, int]:
+    """Outputs ``[lo, hi)`` whose window cell number ``tap`` lies inside an axis of ``length`` cells,
+    and the input position that output ``lo`` reads there (output j reads ``j*stride - padding + tap*dilation``)."""
+    offset = tap * dilation - padding
+    lo = max(0, -(offset // stride))  # ceil(-offset / stride), the first output that reads a real cell
+    hi = min(out_len, (length - 1 - offset) // stride + 1)
+    return lo, hi, lo * stride + offset
+
+
+def _axis_max(x: torch.Tensor, dim: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int,
+              fill: float | int) -> torch.Tensor:
+    """Max pooling along one axis: a running ``torch.maximum`` over the ``kernel`` strided slices.
+
+    Padding is never materialised: each slice covers only the outputs whose cell is real, and outputs
+    that no real cell reaches keep ``fill``.
+    """
+    shape = list(x.shape)
+    shape[dim] = out_len
+    out = None
+    for tap in range(kernel):
+        lo, hi, first = _taps(tap, x.shape[dim], out_len, stride, padding, dilation)
+        if lo >= hi:
+            continue
+        cells = x.narrow(dim, first, (hi - lo - 1) * stride + 1)
+        cells = cells[(slice(None),) * (dim % x.dim()) + (slice(None, None, stride),)]
+        if out is None and hi - lo == out_len:
+            out = cells.clone(memory_format=torch.contiguous_format)
+            continue
+        if out is None:
+            out = x.new_full(shape, fill)
+        window = out.narrow(dim, lo, hi - lo)
+        torch.maximum(window, cells, out=window)
+    return x.new_full(shape, fill) if out is None else out
+
+
+def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int], strides: tuple[int, int],
+                       pads: tuple[int, int], dils: tuple[int, int]) -> torch.Tensor:
+    """Flat plane offsets of the cells torch's max pooling picks: the first that equals the window's
+    maximum ``y`` in row-major order, or the last NaN of a window that has one."""
+    height, width = x.shape[-2:]
+    out_h, out_w = y.shape[-2:]
+    taps = kernel[0] * kernel[1]
+    local = torch.zeros(y.shape, dtype=torch.uint8 if taps <= 256 else torch.int32, device=y.device)
+    found = torch.zeros(y.shape, dtype=torch.bool, device=y.device)
+    has_nan = bool(y.isnan().any()) if y.is_floating_point() else False
+    for a in range(kernel[0]):
+        row_lo, row_hi, row = _taps(a, height, out_h, strides[0], pads[0], dils[0])
+        for b in range(kernel[1]):
+            col_lo, col_hi, col = _taps(b, width, out_w, strides[1], pads[1], dils[1])
+            if row_lo >= row_hi or col_lo >= col_hi:
+                continue
+            cells = x[..., row:row + (row_hi - row_lo - 1) * strides[0] + 1:strides[0],
+                      col:col + (col_hi - col_lo - 1) * strides[1] + 1:strides[1]]
+            block = (..., slice(row_lo, row_hi), slice(col_lo, col_hi))
+            hit = (cells == y[block]) & ~found[block]
+            if has_nan:
+                hit |= cells.isnan()  # a later NaN replaces an earlier one: the last NaN wins
+            local[block].masked_fill_(hit, a * kernel[1] + b)
+            found[block] |= hit
+    rows = torch.arange(out_h, device=y.device) * strides[0] - pads[0]
+    cols = torch.arange(out_w, device=y.device) * strides[1] - pads[1]
+    tap_offsets = torch.tensor([a * dils[0] * width + b * dils[1] for a in range(kernel[0]) for b in range(kernel[1])],
+                               device=y.device)
+    indices = rows[:, None] * width + cols[None, :] + tap_offsets[local.long()]
+    if not bool(found.all()):
+        # With dilation a window can fall wholly in the padding; torch then reports the offset of the
+        # window's first cell at or after row/column 0 (which may lie outside the plane). Do the same.
+        first = [s + (-s).clamp(min=0).add(d - 1).div(d, rounding_mode="floor") * d
+                 for s, d in ((rows, dils[0]), (cols, dils[1]))]
+        indices = torch.where(found, indices, first[0][:, None] * width + first[1][None, :])
+    return indices
+
+
 def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
                dilation: IntPair = 1, ceil_mode: bool = False, return_indices: bool = False):
     """2-D max pooling, the counterpart of ``torch.nn.functional.max_pool2d``.
@@ -71,32 +146,32 @@ def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
       inside its (H, W) plane. Ties go to the first maximum in row-major order; a NaN wins (the last one), as in torch.
 
     Returns ``y`` of shape (..., H_out, W_out), and ``indices`` (int64, same shape) if requested.
+
+    How: a 2-D window's maximum is the maximum over its columns of the maximum over its rows, so the
+    values come from two 1-D passes, each a running ``torch.maximum`` over strided slices (kW + kH
+    passes over memory, no padded copy, no window tensor). When indices or gradients are needed, a
+    second sweep finds the cell in each window that holds the maximum, and ``y`` is gathered from
+    there, so the gradient goes to that one cell, as in torch.
     """
     kernel, strides, pads, dils, out_hw = _prepare(x, kernel_size, stride, padding, dilation, ceil_mode)
     if x.dtype == torch.bool:
         raise ValueError("x must be a floating-point or integer tensor; max pooling is not defined for bool")
     fill = -float("inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
 
-    # The flat index of every input cell, padded with -1, cut into windows exactly like x.
-    height, width = x.shape[-2:]
-    flat = torch.arange(height * width, device=x.device).reshape(height, width)
-    index_windows = _windows(flat, out_hw, kernel, strides, pads, dils, fill=-1)
-    value_windows = _windows(x, out_hw, kernel, strides, pads, dils, fill=fill)
-
-    local = select_max(value_windows, index_windows >= 0)
-    y = value_windows.gather(-1, local).squeeze(-1)
-    if not return_indices:
+    with torch.no_grad():
+        # Rows first: those slices are contiguous along W, and they halve the data the strided W pass reads.
+        y = _axis_max(x, -2, out_hw[0], kernel[0], strides[0], pads[0], dils[0], fill)
+        y = _axis_max(y, -1, out_hw[1], kernel[1], strides[1], pads[1], dils[1], fill)
+    needs_grad = torch.is_grad_enabled() and x.requires_grad
+    if not (return_indices or needs_grad):
         return y
-    indices = index_windows.expand(*value_windows.shape).gather(-1, local).squeeze(-1)
-    # With dilation a window can fall wholly in the padding; torch then reports -inf and the
-    # offset of the window's first cell at or after row/column 0. Do the same.
-    empty = (index_windows < 0).all(dim=-1)
-    if empty.any():
-        starts = [torch.arange(out_hw[i], device=x.device) * strides[i] - pads[i] for i in range(2)]
-        first = [s + (-s).clamp(min=0).add(dils[i] - 1).div(dils[i], rounding_mode="floor") * dils[i]
-                 for i, s in enumerate(starts)]
-        indices = torch.where(empty, first[0][:, None] * width + first[1][None, :], indices)
-    return y, indices
+    indices = _argmax_in_windows(x.detach(), y, kernel, strides, pads, dils)
+    if needs_grad:
+        plane = x.flatten(-2)
+        inside = (indices >= 0) & (indices < plane.shape[-1])
+        gathered = plane.gather(-1, indices.where(inside, 0).flatten(-2)).view(y.shape)
+        y = torch.where(inside, gathered, y)
+    return (y, indices) if return_indices else y
 
 
 def avg_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
