@@ -38,6 +38,7 @@ from .variants import (
     stochastic_pool2d,
     weighted_avg_pool2d,
 )
+from .widgets import describe_pooling, pooling_explorer
 
 __all__ = [
     "BilinearPool",
@@ -67,6 +68,7 @@ __all__ = [
     "copy_bandwidth",
     "count_parameters",
     "count_sketch",
+    "describe_pooling",
     "evaluate",
     "fit",
     "footprint_box",
@@ -92,6 +94,7 @@ __all__ = [
     "plot_pooling",
     "pool_output_shape",
     "pool_output_size",
+    "pooling_explorer",
     "predict",
     "receptive_field",
     "receptive_fields",

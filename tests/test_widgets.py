@@ -1,0 +1,52 @@
+"""The interactive pooling explorer: its summary follows the sliders, and refusals are explained."""
+
+import matplotlib.pyplot as plt
+import pytest
+import torch
+
+import utils
+
+
+def test_describe_pooling_draws_valid_configurations_and_explains_refusals():
+    grid = torch.arange(1.0, 43.0).reshape(6, 7)
+    figure, text = utils.describe_pooling(grid, 3, 2, 1, 1, False)
+    assert figure is not None and text == "6x7 input -> 3x4 output"
+    plt.close(figure)
+    figure, text = utils.describe_pooling(grid, 2, 2, 0, 1, True)
+    assert text.endswith("3x4 output")
+    plt.close(figure)
+    figure, text = utils.describe_pooling(grid, 2, 1, 2, 1, False)
+    assert figure is None and "refuses" in text and "padding" in text
+
+
+def test_explorer_summary_follows_the_controls(capsys):
+    box = utils.pooling_explorer()
+    assert box.summary.value == "6x7 input -> 3x4 output"
+    kernel, stride, padding = box.children[0].children
+    dilation, ceil_mode = box.children[1].children
+    padding.value = 0
+    assert box.summary.value == "6x7 input -> 2x3 output"
+    ceil_mode.value = True
+    assert box.summary.value == "6x7 input -> 3x3 output"
+    dilation.value = 3
+    assert "refuses" in box.summary.value  # a dilated 3x3 window spans 7 rows; the input has 6
+    kernel.value, stride.value = 1, 1
+    assert box.summary.value == "6x7 input -> 6x7 output"
+    plt.close("all")
+
+
+def test_explorer_for_average_pooling_has_no_dilation():
+    box = utils.pooling_explorer(torch.ones(4, 4), mode="avg")
+    assert box.children[1].children[0].disabled
+    assert box.summary.value == "4x4 input -> 2x2 output"
+    plt.close("all")
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"mode": "min"}, "mode must be"),
+    ({"max_kernel": 0}, "max_kernel must be a positive int"),
+    ({"x": torch.ones(2, 3, 3)}, "x must be a 2-D grid"),
+])
+def test_explorer_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        utils.pooling_explorer(**kwargs)

@@ -1,0 +1,75 @@
+"""An interactive explorer of pooling windows, for a live Jupyter kernel (ipywidgets).
+
+Sliders set kernel size, stride, padding and dilation, a checkbox sets ceil_mode; the figure of
+:func:`utils.plot_pooling` and the output shape are redrawn at every change, and configurations
+that PyTorch refuses show the reason instead.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.figure import Figure
+
+from .plotting import plot_pooling
+from .shapes import pool_output_shape
+
+
+def describe_pooling(x: torch.Tensor, kernel_size: int, stride: int, padding: int, dilation: int,
+                     ceil_mode: bool, mode: str = "max") -> tuple[Figure | None, str]:
+    """The explorer's view of one configuration: the window figure and a one-line summary.
+
+    For a configuration torch rejects, no figure and the reason (the ``ValueError`` message of
+    :func:`utils.pool_output_shape`).
+    """
+    height, width = x.shape[-2:]
+    try:
+        out_h, out_w = pool_output_shape((height, width), kernel_size, stride, padding, dilation, ceil_mode)
+        figure = plot_pooling(x, kernel_size, stride, padding, dilation, ceil_mode, mode=mode)
+    except ValueError as err:
+        return None, f"{height}x{width} input: PyTorch refuses this configuration. {err}"
+    return figure, f"{height}x{width} input -> {out_h}x{out_w} output"
+
+
+def pooling_explorer(x: torch.Tensor | None = None, *, mode: str = "max", max_kernel: int = 5):
+    """A widget to explore where pooling windows land; display it in a notebook cell.
+
+    ``x``: a 2-D grid (default: the numbers 1..42 on a 6x7 grid). ``mode``: ``"max"`` or ``"avg"``
+    (average pooling has no dilation; its slider is then fixed at 1). Returns an ``ipywidgets.VBox``
+    whose ``summary`` attribute is the label with the current output shape.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    if not isinstance(max_kernel, int) or max_kernel < 1:
+        raise ValueError(f"max_kernel must be a positive int, got {max_kernel!r}")
+    grid = torch.arange(1.0, 43.0).reshape(6, 7) if x is None else torch.as_tensor(x, dtype=torch.float32)
+    if grid.dim() != 2:
+        raise ValueError(f"x must be a 2-D grid (H, W), got shape {tuple(grid.shape)}")
+
+    controls = {
+        "kernel_size": widgets.IntSlider(value=min(3, max_kernel), min=1, max=max_kernel, description="kernel"),
+        "stride": widgets.IntSlider(value=2, min=1, max=4, description="stride"),
+        "padding": widgets.IntSlider(value=1, min=0, max=(max_kernel + 1) // 2, description="padding"),
+        "dilation": widgets.IntSlider(value=1, min=1, max=3, description="dilation", disabled=mode == "avg"),
+        "ceil_mode": widgets.Checkbox(value=False, description="ceil_mode"),
+    }
+    summary = widgets.Label()
+    canvas = widgets.Output()
+
+    def redraw(**settings) -> None:
+        figure, text = describe_pooling(grid, **settings, mode=mode)
+        summary.value = text
+        with canvas:
+            canvas.clear_output(wait=True)
+            if figure is not None:
+                display(figure)
+                plt.close(figure)
+
+    widgets.interactive_output(redraw, controls)
+    box = widgets.VBox([widgets.HBox(list(controls.values())[:3]), widgets.HBox(list(controls.values())[3:]),
+                        summary, canvas])
+    box.summary = summary
+    return box
