@@ -28,8 +28,10 @@ def test_explorer_summary_follows_the_controls(capsys):
     assert box.summary.value == "6x7 input -> 2x3 output"
     ceil_mode.value = True
     assert box.summary.value == "6x7 input -> 3x3 output"
-    dilation.value = 3
-    assert "refuses" in box.summary.value  # a dilated 3x3 window spans 7 rows; the input has 6
+    dilation.value = 3  # a 3x3 window with dilation 3 spans 7 rows; the input has 6
+    assert box.summary.value == "6x7 input -> 1x1 output"  # ceil_mode keeps the one partial window
+    ceil_mode.value = False
+    assert "refuses" in box.summary.value
     kernel.value, stride.value = 1, 1
     assert box.summary.value == "6x7 input -> 6x7 output"
     plt.close("all")
