@@ -3,6 +3,7 @@
 nbval (run separately by `make nbval`) re-executes the notebooks; these checks look at the files.
 """
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -68,3 +69,40 @@ def test_notebook_outputs_hold_no_machine_specific_text(notebook):
     text = json.dumps([cell.get("outputs", []) for cell in notebook.cells])
     for marker in ("cuda:0", "/home/", "/work/", "/tmp/"):
         assert marker not in text, f"stored output mentions {marker!r}"
+
+
+def _load_script(name):
+    spec = importlib.util.spec_from_file_location(name, NOTEBOOK_DIR.parent / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+launch_cells = _load_script("launch_cells")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_has_its_colab_badge_and_install_cell(path):
+    notebook = nbformat.read(path, as_version=4)
+    assert launch_cells.update(notebook, path.name) == notebook, "run: python scripts/launch_cells.py"
+    assert f"blob/main/notebooks/{path.name})" in notebook.cells[0].source
+
+
+def test_colab_cell_clones_installs_and_enters_the_course_only_on_colab(monkeypatch):
+    import os
+    import subprocess
+    import sys
+    import types
+
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda command, check: calls.append(command))
+    monkeypatch.setattr(os, "chdir", lambda path: calls.append(["chdir", path]))
+    monkeypatch.setattr(os.path, "isdir", lambda path: False)
+    source = launch_cells.colab_source("https://github.com/someone/course")
+    exec(source, {})
+    assert calls == []  # not on Colab: nothing happens
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    exec(source, {})
+    assert calls[0] == ["git", "clone", "--depth", "1", "https://github.com/someone/course", "/content/pooling-course"]
+    assert calls[1][1:4] == ["-m", "pip", "install"] and calls[1][-2:] == ["-e", "/content/pooling-course"]
+    assert "--no-deps" in calls[1] and calls[2] == ["chdir", "/content/pooling-course"]

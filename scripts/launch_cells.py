@@ -1,0 +1,97 @@
+"""Give every notebook an "Open in Colab" badge and a Colab-only install cell, idempotently.
+
+    python scripts/launch_cells.py            # update notebooks/*.ipynb in place
+    python scripts/launch_cells.py --check    # exit 1 if any notebook would change
+
+The badge goes on its own line right under the title; the install cell goes right before the
+setup cell (the first code cell). On Colab that cell clones the repository, installs the course
+package from it without dependencies (Colab already has torch, torchvision, matplotlib and tqdm;
+the pinned versions would mean a multi-GB download) and changes into the clone, so that
+``import utils`` and the shipped ``data/`` work in the same session. Anywhere else the cell does
+nothing and prints nothing. The repository's address comes from ``[project.urls]`` in pyproject.toml.
+Only the title cell's badge line and the install cell are touched, never outputs or other cells.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+COLAB_CELL_ID = "colab-setup"
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def repository() -> str:
+    """The repository's https address, from pyproject.toml."""
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["urls"]["Repository"].rstrip("/")
+
+
+def badge(notebook_name: str, repo: str | None = None) -> str:
+    slug = (repo or repository()).removeprefix("https://github.com/")
+    return (f"[![Open In Colab]({BADGE_IMAGE})]"
+            f"(https://colab.research.google.com/github/{slug}/blob/main/notebooks/{notebook_name})")
+
+
+def colab_source(repo: str | None = None) -> str:
+    repo = repo or repository()
+    return f'''# On Google Colab only: fetch the course (utils and data/) and install it. Elsewhere this does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    if not os.path.isdir("/content/pooling-course"):
+        subprocess.run(["git", "clone", "--depth", "1", "{repo}", "/content/pooling-course"], check=True)
+    # No dependencies: Colab has torch and the rest; the course's exact pins would be a multi-GB download.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--ignore-requires-python",
+                    "-e", "/content/pooling-course"], check=True)
+    os.chdir("/content/pooling-course")  # makes `import utils` work in this session, before any restart'''
+
+
+def update(notebook: nbformat.NotebookNode, name: str, repo: str | None = None) -> nbformat.NotebookNode:
+    """Return the notebook with its badge and Colab cell in place (a new object; the input is unchanged)."""
+    notebook = nbformat.from_dict(notebook)
+    title = notebook.cells[0]
+    heading, _, rest = title.source.partition("\n")
+    rest = rest.lstrip("\n")
+    if rest.startswith("[![Open In Colab]"):
+        rest = rest.partition("\n")[2].lstrip("\n")
+    title.source = f"{heading}\n\n{badge(name, repo)}\n\n{rest}".rstrip("\n")
+
+    cells = [cell for cell in notebook.cells if cell.get("id") != COLAB_CELL_ID]
+    existing = next((cell for cell in notebook.cells if cell.get("id") == COLAB_CELL_ID), None)
+    colab = existing or nbformat.v4.new_code_cell(id=COLAB_CELL_ID)
+    colab.source = colab_source(repo)
+    first_code = next(i for i, cell in enumerate(cells) if cell.cell_type == "code")
+    cells.insert(first_code, colab)
+    notebook.cells = cells
+    return notebook
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="report notebooks that would change; write nothing")
+    parser.add_argument("notebooks", nargs="*", type=Path, default=sorted((ROOT / "notebooks").glob("*.ipynb")))
+    args = parser.parse_args()
+    stale = []
+    for path in args.notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        updated = update(notebook, path.name)
+        if updated != notebook:
+            stale.append(path.name)
+            if not args.check:
+                nbformat.write(updated, path)
+    if stale:
+        print(("would change: " if args.check else "updated: ") + ", ".join(stale))
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
