@@ -47,12 +47,13 @@ if "google.colab" in sys.modules:
     import os
     import subprocess
 
-    if not os.path.isdir("/content/pooling-course"):
-        subprocess.run(["git", "clone", "--depth", "1", "{repo}", "/content/pooling-course"], check=True)
+    course = "/content/pooling-course"
+    if not os.path.isdir(course):
+        subprocess.run(["git", "clone", "--depth", "1", "{repo}", course], check=True)
     # No dependencies: Colab has torch and the rest; the course's exact pins would be a multi-GB download.
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--ignore-requires-python",
-                    "-e", "/content/pooling-course"], check=True)
-    os.chdir("/content/pooling-course")  # makes `import utils` work in this session, before any restart'''
+                    "-e", course], check=True)
+    os.chdir(course)  # makes `import utils` work in this session, before any restart'''
 
 
 def update(notebook: nbformat.NotebookNode, name: str, repo: str | None = None) -> nbformat.NotebookNode:

@@ -1,0 +1,116 @@
+"""Export the lessons to standalone HTML pages and reveal.js slide decks that work offline.
+
+    python scripts/export_notebooks.py                     # every notebook, into build/
+    python scripts/export_notebooks.py --out DIR NB.ipynb  # some notebooks, into DIR
+
+What `make slides` runs. It writes, for every notebook ``notebooks/NN_name.ipynb``,
+
+    build/html/NN_name.html            the whole lesson as one page (the committed outputs, not re-run)
+    build/slides/NN_name.slides.html   the lesson as reveal.js slides
+    build/assets/mathjax/              MathJax 3 (tex-svg-full.js) from the pip package django-static-mathjax
+    build/assets/reveal.js/            reveal.js 5 from scripts/export/vendor/reveal.js
+
+Nothing is executed: the notebooks' stored outputs are what the pages show. Nothing is loaded from the
+network either: nbconvert's own templates link require.js, jQuery, Mermaid, MathJax 2 and reveal.js
+from CDNs; the templates in scripts/export/templates replace them by the local copies above, referenced
+by relative paths, so a page opens from a USB stick or a lecture-hall PC without internet. The pages
+need the build/ folder as it is (copy it whole). Images are embedded in the pages (data: URIs), as
+nbconvert does by default; the "Open in Colab" badge (an image on colab.research.google.com, and of no
+use in a lecture) is left out of the exported copies. How the cells are grouped into slides comes from the cells'
+``metadata.slideshow.slide_type``, which scripts/slide_metadata.py sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter, SlidesExporter
+from traitlets.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPORT_DIR = ROOT / "scripts" / "export"
+TEMPLATES = EXPORT_DIR / "templates"
+REVEAL = EXPORT_DIR / "vendor" / "reveal.js"
+MATHJAX_FILE = "tex-svg-full.js"  # one file: the TeX input, every TeX extension and the SVG output with its font
+COLAB_BADGE = re.compile(r"^\[!\[Open In Colab\]\([^)\s]*\)\]\([^)\s]*\)[ \t]*\n*", re.MULTILINE)
+
+
+def without_colab_badge(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of `notebook` whose Markdown cells lack the Colab badge line (scripts/launch_cells.py adds it)."""
+    notebook = nbformat.from_dict(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = COLAB_BADGE.sub("", cell.source)
+    return notebook
+
+
+def mathjax_dir() -> Path:
+    """MathJax 3's ``es5`` folder inside the installed django-static-mathjax package (static files only)."""
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("MathJax is missing: pip install -e '.[lab]' (it installs django-static-mathjax)")
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
+
+
+def copy_assets(out: Path) -> None:
+    """Copy MathJax and reveal.js (with their licences) to out/assets."""
+    assets = out / "assets"
+    mathjax = mathjax_dir()
+    (assets / "mathjax").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(mathjax / "es5" / MATHJAX_FILE, assets / "mathjax" / MATHJAX_FILE)
+    shutil.copyfile(mathjax / "LICENSE", assets / "mathjax" / "LICENSE")
+    shutil.copytree(REVEAL, assets / "reveal.js", dirs_exist_ok=True)
+
+
+def exporters() -> tuple[HTMLExporter, SlidesExporter]:
+    config = Config()
+    for name in ("HTMLExporter", "SlidesExporter"):
+        config[name].extra_template_basedirs = [str(TEMPLATES)]
+        config[name].extra_template_paths = [str(TEMPLATES)]
+        config[name].mathjax_url = f"../assets/mathjax/{MATHJAX_FILE}"
+        config[name].require_js_url = ""
+        config[name].jquery_url = ""
+        config[name].mermaid_js_url = ""
+        config[name].mermaid_layout_elk_js_url = ""
+    config.SlidesExporter.reveal_url_prefix = "../assets/reveal.js"
+    config.SlidesExporter.reveal_theme = "white"
+    config.SlidesExporter.reveal_number = "c/t"
+    html = HTMLExporter(config=config, template_name="course-html")
+    slides = SlidesExporter(config=config, template_name="course-slides")
+    return html, slides
+
+
+def export(notebooks: list[Path], out: Path) -> list[Path]:
+    """Export `notebooks` into out/html and out/slides, copy the assets; return the files written."""
+    copy_assets(out)
+    html, slides = exporters()
+    written = []
+    for path in notebooks:
+        notebook = without_colab_badge(nbformat.read(path, as_version=4))
+        for exporter, folder, suffix in ((html, "html", ".html"), (slides, "slides", ".slides.html")):
+            body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": path.stem}})
+            target = out / folder / f"{path.stem}{suffix}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(body, encoding="utf-8")
+            written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build", help="output folder (default: build/)")
+    parser.add_argument("notebooks", nargs="*", type=Path, default=sorted((ROOT / "notebooks").glob("*.ipynb")))
+    args = parser.parse_args(argv)
+    for target in export(args.notebooks, args.out):
+        print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Give every cell of every notebook a reveal.js slide type, by fixed rules, idempotently.
+
+    python scripts/slide_metadata.py            # update notebooks/*.ipynb in place
+    python scripts/slide_metadata.py --check    # exit 1 if any notebook would change
+
+`make slides` turns the notebooks into reveal.js decks; how cells are grouped into slides comes from
+``metadata.slideshow.slide_type`` ("slide", "subslide", "fragment", "-" = same slide, "skip", "notes").
+This script sets it for every cell from the cell's content, so the decks follow the lesson structure
+without hand editing and stay right after a notebook is refreshed or rewritten. The rules, first match wins:
+
+1. The title cell (the first cell) and every Markdown cell that starts with "# " or "## " start a new
+   slide ("slide").
+2. A Markdown cell that starts with "### " (or deeper) starts a subslide: a vertical slide under the
+   current section ("subslide").
+3. The Colab-only install cell (id ``colab-setup``, see scripts/launch_cells.py) does nothing in a
+   lecture: "skip".
+4. Under the "Exercises" heading (up to the next "#"/"##" heading):
+   - a worked solution, i.e. a Markdown cell that starts with ``<details`` or a code cell that defines
+     a ``solution_...`` function, is left out of the slides ("skip"), so the deck can be shown before
+     the learners have tried;
+   - every other code cell is a check cell and gets a subslide of its own ("subslide");
+   - other Markdown (an exercise's task without its own heading) stays on the current slide ("-").
+5. A code cell longer than ``LONG_CODE_LINES`` lines gets its own subslide ("subslide"), so that it is
+   not squeezed under the text before it; so does a Markdown cell longer than ``LONG_MARKDOWN_LINES``.
+6. Under a "Common mistakes" heading, a short code cell is a fragment ("fragment"): the wrong version
+   and the right one appear one click apart.
+7. Everything else (short code and short Markdown after a heading) stays on the current slide ("-").
+
+Only ``metadata.slideshow`` of each cell is touched: sources, outputs, execution counts, ids and all
+other metadata stay as they are, so the script can be re-run at any time (tests/test_slides.py checks
+that every committed notebook already matches these rules).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
+LONG_CODE_LINES = 15
+LONG_MARKDOWN_LINES = 20
+COLAB_CELL_ID = "colab-setup"
+
+
+def _first_line(cell) -> str:
+    return cell.source.lstrip("\n").split("\n", 1)[0].strip()
+
+
+def _heading_level(cell) -> int:
+    """1 for "# ...", 2 for "## ...", 3 for "### ..." and deeper; 0 if the Markdown cell is no heading."""
+    if cell.cell_type != "markdown":
+        return 0
+    line = _first_line(cell)
+    hashes = len(line) - len(line.lstrip("#"))
+    return min(hashes, 3) if hashes and line[hashes:hashes + 1] == " " else 0
+
+
+def _lines(cell) -> int:
+    return len(cell.source.strip("\n").splitlines())
+
+
+def slide_types(notebook) -> list[str]:
+    """The slide type of every cell of `notebook` under the rules in this module's docstring."""
+    types = []
+    section = ""  # the text of the current "#"/"##" heading, lower case
+    for index, cell in enumerate(notebook.cells):
+        level = _heading_level(cell)
+        if level in (1, 2):
+            section = _first_line(cell).lower()
+        in_exercises = "exercises" in section
+        source = cell.source.lstrip()
+        if index == 0 or level in (1, 2):
+            kind = "slide"
+        elif level == 3:
+            kind = "subslide"
+        elif cell.get("id") == COLAB_CELL_ID:
+            kind = "skip"
+        elif in_exercises and cell.cell_type == "markdown" and source.startswith("<details"):
+            kind = "skip"
+        elif in_exercises and cell.cell_type == "code" and "def solution_" in cell.source:
+            kind = "skip"
+        elif in_exercises and cell.cell_type == "code":
+            kind = "subslide"
+        elif in_exercises:
+            kind = "-"
+        elif cell.cell_type == "code" and _lines(cell) > LONG_CODE_LINES:
+            kind = "subslide"
+        elif cell.cell_type == "markdown" and _lines(cell) > LONG_MARKDOWN_LINES:
+            kind = "subslide"
+        elif cell.cell_type == "code" and "common mistakes" in section:
+            kind = "fragment"
+        else:
+            kind = "-"
+        types.append(kind)
+    return types
+
+
+def update(notebook) -> nbformat.NotebookNode:
+    """Return a copy of `notebook` whose cells carry the slide types of `slide_types` (the input is unchanged)."""
+    notebook = nbformat.from_dict(notebook)
+    for cell, kind in zip(notebook.cells, slide_types(notebook), strict=True):
+        slideshow = dict(cell.metadata.get("slideshow", {}))
+        slideshow["slide_type"] = kind
+        cell.metadata["slideshow"] = slideshow
+    return notebook
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="report notebooks that would change; write nothing")
+    parser.add_argument("notebooks", nargs="*", type=Path, default=sorted((ROOT / "notebooks").glob("*.ipynb")))
+    args = parser.parse_args(argv)
+    stale = []
+    for path in args.notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        updated = update(notebook)
+        if updated != notebook:
+            stale.append(path.name)
+            if not args.check:
+                nbformat.write(updated, path)
+    if stale:
+        print(("would change: " if args.check else "updated: ") + ", ".join(stale))
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

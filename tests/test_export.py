@@ -1,0 +1,132 @@
+"""`make slides`: the lessons export to HTML pages and reveal.js decks that open without a network.
+
+One notebook is exported (from its committed outputs, nothing is executed) into a temporary folder.
+"""
+
+import hashlib
+import importlib.util
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = sorted((ROOT / "notebooks").glob("*.ipynb"))[0]
+
+# src= of <script> and href= of <link>, and CSS @import url(...) / @import "..." anywhere in the page.
+SCRIPT_SRC = re.compile(r"<script\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+LINK_HREF = re.compile(r"<link\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+CSS_IMPORT = re.compile(r"@import\s+(?:url\(\s*)?[\"']?([^\"')\s;]+)", re.IGNORECASE)
+JS_IMPORT = re.compile(r"\bimport\b[^;\n]*?[\"'`]((?:https?:)?//[^\"'`]+)", re.IGNORECASE)
+REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)  # http://, https://, protocol-relative //
+
+
+def _load_script(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+export_notebooks = _load_script("export_notebooks")
+slide_metadata = _load_script("slide_metadata")
+launch_cells = _load_script("launch_cells")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Export a copy of the first lesson, with its Colab badge and slide types set, into a temporary build folder."""
+    tmp = tmp_path_factory.mktemp("export")
+    copy = tmp / NOTEBOOK.name
+    notebook = launch_cells.update(nbformat.read(NOTEBOOK, as_version=4), NOTEBOOK.name)
+    nbformat.write(slide_metadata.update(notebook), copy)
+    before = _digest(copy)
+    out = tmp / "build"
+    written = export_notebooks.export([copy], out)
+    assert _digest(copy) == before, "exporting must not modify (or re-execute) the notebook"
+    return out, written
+
+
+def test_export_writes_a_page_and_a_deck_per_notebook(exported):
+    out, written = exported
+    stem = NOTEBOOK.stem
+    assert sorted(written) == sorted([out / "html" / f"{stem}.html", out / "slides" / f"{stem}.slides.html"])
+    title = nbformat.read(NOTEBOOK, as_version=4).cells[0].source.splitlines()[0].lstrip("# ").strip()
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert len(text) > 50_000, f"{path.name} is suspiciously small"
+        assert "<img" in text and "data:image/png;base64," in text, "the stored figures must be embedded"
+        assert title.split("·")[-1].strip() in text
+
+
+def test_export_uses_the_stored_outputs(exported):
+    out, _ = exported
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    stream = next(o.text for o in outputs if o.output_type == "stream")
+    first_line = stream.strip().splitlines()[0].strip()
+    page = (out / "html" / f"{NOTEBOOK.stem}.html").read_text(encoding="utf-8")
+    assert first_line.replace("<", "&lt;").replace(">", "&gt;")[:40] in page
+
+
+def test_deck_has_one_section_per_slide_and_reveal_is_initialised(exported):
+    out, _ = exported
+    deck = (out / "slides" / f"{NOTEBOOK.stem}.slides.html").read_text(encoding="utf-8")
+    types = slide_metadata.slide_types(nbformat.read(NOTEBOOK, as_version=4))
+    # every slide is a <section>; a slide with subslides adds one more outer <section> around them
+    assert deck.count("<section") >= types.count("slide") + types.count("subslide") > 5
+    assert "Reveal.initialize(" in deck and "require(" not in deck
+
+
+def _local_references(text: str) -> list[str]:
+    return SCRIPT_SRC.findall(text) + LINK_HREF.findall(text) + CSS_IMPORT.findall(text)
+
+
+def test_exported_files_load_nothing_from_the_network(exported):
+    out, written = exported
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        references = _local_references(text)
+        assert references, f"{path.name}: found no script or stylesheet at all, the regexes are wrong"
+        remote = [ref for ref in references if REMOTE.match(ref)] + JS_IMPORT.findall(text)
+        assert not remote, f"{path.name} loads {remote}"
+        images = re.findall(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", text, re.IGNORECASE)
+        assert images and not [src for src in images if REMOTE.match(src)], f"{path.name}: remote image"
+        for host in ("cdnjs.cloudflare.com", "unpkg.com", "cdn.jsdelivr.net", "fonts.googleapis.com"):
+            assert host not in text, f"{path.name} mentions {host}"
+        for ref in references:  # every local reference resolves to a shipped file
+            if not ref.startswith("data:"):
+                assert (path.parent / ref.split("?")[0].split("#")[0]).is_file(), f"{path.name}: {ref} is missing"
+
+
+def test_math_is_left_for_the_local_mathjax_to_render(exported):
+    out, written = exported
+    mathjax = out / "assets" / "mathjax" / export_notebooks.MATHJAX_FILE
+    assert mathjax.stat().st_size > 1_000_000 and (mathjax.parent / "LICENSE").is_file()
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert f'src="../assets/mathjax/{export_notebooks.MATHJAX_FILE}"' in text
+        assert "inlineMath" in text and re.search(r"\$[^$\n]+\$", text), "inline math must reach MathJax as $...$"
+
+
+def test_shipped_assets_and_templates_reference_nothing_remote():
+    suffixes = {".css", ".j2", ".js", ".html"}
+    files = [p for p in (ROOT / "scripts" / "export").rglob("*") if p.is_file() and p.suffix in suffixes]
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        remote = [ref for ref in _local_references(text) if REMOTE.match(ref)] + JS_IMPORT.findall(text)
+        assert not remote, f"{path.relative_to(ROOT)} loads {remote}"
+    assert (ROOT / "scripts" / "export" / "vendor" / "reveal.js" / "LICENSE").is_file()
+
+
+def test_makefile_has_the_slides_target_and_build_is_ignored():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^slides: ", makefile, re.MULTILINE) and "scripts/export_notebooks.py" in makefile
+    assert "make slides" in makefile.split("\n\n")[0]  # documented in the header comment
+    assert "build/" in (ROOT / ".gitignore").read_text().splitlines()
