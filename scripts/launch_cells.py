@@ -47,9 +47,9 @@ if "google.colab" in sys.modules:
     import os
     import subprocess
 
-    course = "/content/pooling-course"
+    course, repository = "/content/pooling-course", "{repo}"
     if not os.path.isdir(course):
-        subprocess.run(["git", "clone", "--depth", "1", "{repo}", course], check=True)
+        subprocess.run(["git", "clone", "--depth", "1", repository, course], check=True)
     # No dependencies: Colab has torch and the rest; the course's exact pins would be a multi-GB download.
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--ignore-requires-python",
                     "-e", course], check=True)

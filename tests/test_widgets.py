@@ -19,9 +19,10 @@ def test_describe_pooling_draws_valid_configurations_and_explains_refusals():
     assert figure is None and "refuses" in text and "padding" in text
 
 
-def test_explorer_summary_follows_the_controls(capsys):
+def test_explorer_summary_follows_the_controls():
     box = utils.pooling_explorer()
     assert box.summary.value == "6x7 input -> 3x4 output"
+    assert bytes(box.canvas.value).startswith(b"\x89PNG")
     kernel, stride, padding = box.children[0].children
     dilation, ceil_mode = box.children[1].children
     padding.value = 0
@@ -31,7 +32,7 @@ def test_explorer_summary_follows_the_controls(capsys):
     dilation.value = 3  # a 3x3 window with dilation 3 spans 7 rows; the input has 6
     assert box.summary.value == "6x7 input -> 1x1 output"  # ceil_mode keeps the one partial window
     ceil_mode.value = False
-    assert "refuses" in box.summary.value
+    assert "refuses" in box.summary.value and box.canvas.layout.display == "none"
     kernel.value, stride.value = 1, 1
     assert box.summary.value == "6x7 input -> 6x7 output"
     plt.close("all")

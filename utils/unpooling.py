@@ -65,9 +65,9 @@ def max_unpool2d(x: torch.Tensor, indices: torch.Tensor, kernel_size: IntPair, s
     when ``output_size`` is wrong, every index must lie inside the output plane and inside its own
     pooling window there; otherwise a ``ValueError`` explains that ``output_size`` does not match the
     plane the indices were computed on. Where windows overlap, several inputs can share an index and
-    one value is kept: here always the last in row-major order, which is what torch's CPU kernel gives
-    on one thread (with several threads, torch's choice depends on how it splits the rows). The
-    gradient reaches every input at its index, as in torch.
+    one value is kept: on the CPU the last in row-major order, which is what torch's CPU kernel gives
+    on one thread (with several threads, torch's choice depends on how it splits the rows; on a GPU
+    neither specifies it). The gradient reaches every input at its index, as in torch.
     """
     check_feature_map(x)
     if not isinstance(indices, torch.Tensor) or indices.shape != x.shape:

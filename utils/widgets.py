@@ -7,6 +7,8 @@ that PyTorch refuses show the reason instead.
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
@@ -36,10 +38,10 @@ def pooling_explorer(x: torch.Tensor | None = None, *, mode: str = "max", max_ke
 
     ``x``: a 2-D grid (default: the numbers 1..42 on a 6x7 grid). ``mode``: ``"max"`` or ``"avg"``
     (average pooling has no dilation; its slider is then fixed at 1). Returns an ``ipywidgets.VBox``
-    whose ``summary`` attribute is the label with the current output shape.
+    whose ``summary`` attribute is the label with the current output shape and ``canvas`` the image
+    of the windows.
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
     if mode not in ("max", "avg"):
         raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
@@ -57,19 +59,24 @@ def pooling_explorer(x: torch.Tensor | None = None, *, mode: str = "max", max_ke
         "ceil_mode": widgets.Checkbox(value=False, description="ceil_mode"),
     }
     summary = widgets.Label()
-    canvas = widgets.Output()
+    # The figure is shown as a PNG in an Image widget: no captured output, so the widget also
+    # behaves when a notebook is executed headless (nbconvert, nbval).
+    canvas = widgets.Image(format="png")
 
     def redraw(**settings) -> None:
         figure, text = describe_pooling(grid, **settings, mode=mode)
         summary.value = text
-        with canvas:
-            canvas.clear_output(wait=True)
-            if figure is not None:
-                display(figure)
-                plt.close(figure)
+        if figure is None:
+            canvas.layout.display = "none"
+            return
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+        plt.close(figure)
+        canvas.value = buffer.getvalue()
+        canvas.layout.display = None
 
     widgets.interactive_output(redraw, controls)
     box = widgets.VBox([widgets.HBox(list(controls.values())[:3]), widgets.HBox(list(controls.values())[3:]),
                         summary, canvas])
-    box.summary = summary
+    box.summary, box.canvas = summary, canvas
     return box
