@@ -14,12 +14,12 @@ Only the title cell's badge line and the install cell are touched, never outputs
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tomllib
 from pathlib import Path
 
 import nbformat
+import notebook_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 COLAB_CELL_ID = "colab-setup"
@@ -76,22 +76,8 @@ def update(notebook: nbformat.NotebookNode, name: str, repo: str | None = None) 
     return notebook
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="report notebooks that would change; write nothing")
-    parser.add_argument("notebooks", nargs="*", type=Path, default=sorted((ROOT / "notebooks").glob("*.ipynb")))
-    args = parser.parse_args()
-    stale = []
-    for path in args.notebooks:
-        notebook = nbformat.read(path, as_version=4)
-        updated = update(notebook, path.name)
-        if updated != notebook:
-            stale.append(path.name)
-            if not args.check:
-                nbformat.write(updated, path)
-    if stale:
-        print(("would change: " if args.check else "updated: ") + ", ".join(stale))
-    return 1 if args.check and stale else 0
+def main(argv: list[str] | None = None) -> int:
+    return notebook_cli.main(lambda notebook, path: update(notebook, path.name), __doc__.split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":

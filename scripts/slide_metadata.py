@@ -33,11 +33,11 @@ that every committed notebook already matches these rules).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import nbformat
+import notebook_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
@@ -110,21 +110,7 @@ def update(notebook) -> nbformat.NotebookNode:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="report notebooks that would change; write nothing")
-    parser.add_argument("notebooks", nargs="*", type=Path, default=sorted((ROOT / "notebooks").glob("*.ipynb")))
-    args = parser.parse_args(argv)
-    stale = []
-    for path in args.notebooks:
-        notebook = nbformat.read(path, as_version=4)
-        updated = update(notebook)
-        if updated != notebook:
-            stale.append(path.name)
-            if not args.check:
-                nbformat.write(updated, path)
-    if stale:
-        print(("would change: " if args.check else "updated: ") + ", ".join(stale))
-    return 1 if args.check and stale else 0
+    return notebook_cli.main(lambda notebook, path: update(notebook), __doc__.split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,14 @@ One notebook is exported (from its committed outputs, nothing is executed) into 
 """
 
 import hashlib
-import importlib.util
 import re
 from pathlib import Path
 
+import export_notebooks
+import launch_cells
 import nbformat
 import pytest
+import slide_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = sorted((ROOT / "notebooks").glob("*.ipynb"))[0]
@@ -22,16 +24,6 @@ JS_IMPORT = re.compile(r"\bimport\b[^;\n]*?[\"'`]((?:https?:)?//[^\"'`]+)", re.I
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)  # http://, https://, protocol-relative //
 
 
-def _load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-export_notebooks = _load_script("export_notebooks")
-slide_metadata = _load_script("slide_metadata")
-launch_cells = _load_script("launch_cells")
 
 
 def _digest(path: Path) -> str:

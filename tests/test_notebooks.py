@@ -3,10 +3,10 @@
 nbval (run separately by `make nbval`) re-executes the notebooks; these checks look at the files.
 """
 
-import importlib.util
 import json
 from pathlib import Path
 
+import launch_cells
 import nbformat
 import pytest
 
@@ -71,14 +71,6 @@ def test_notebook_outputs_hold_no_machine_specific_text(notebook):
         assert marker not in text, f"stored output mentions {marker!r}"
 
 
-def _load_script(name):
-    spec = importlib.util.spec_from_file_location(name, NOTEBOOK_DIR.parent / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-launch_cells = _load_script("launch_cells")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

@@ -5,25 +5,17 @@ The slide types come from rules in scripts/slide_metadata.py; after editing or r
 """
 
 import copy
-import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
+import slide_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def _load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-slide_metadata = _load_script("slide_metadata")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
