@@ -58,13 +58,14 @@ def _prepare(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None, padd
     return kernel, strides, pads, dils, out_hw
 
 
-def _taps(tap: int, length: int, out_len: int, stride: int, padding: int, dilation: int) -> tuple[int, int, int]:
-    """Outputs ``[lo, hi)`` whose window cell number ``tap`` lies inside an axis of ``length`` cells,
-    and the input position that output ``lo`` reads there (output j reads ``j*stride - padding + tap*dilation``)."""
+def _taps(tap: int, length: int, out_len: int, stride: int, padding: int, dilation: int) -> tuple[int, int, slice]:
+    """Outputs ``[lo, hi)`` whose window cell number ``tap`` lies inside an axis of ``length`` cells, and
+    the slice of input cells they read (output j reads cell ``j*stride - padding + tap*dilation``)."""
     offset = tap * dilation - padding
     lo = max(0, -(offset // stride))  # ceil(-offset / stride), the first output that reads a real cell
     hi = min(out_len, (length - 1 - offset) // stride + 1)
-    return lo, hi, lo * stride + offset
+    first = lo * stride + offset
+    return lo, hi, slice(first, first + (hi - lo - 1) * stride + 1, stride)
 
 
 def _axis_max(x: torch.Tensor, dim: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int,
@@ -78,11 +79,10 @@ def _axis_max(x: torch.Tensor, dim: int, out_len: int, kernel: int, stride: int,
     shape[dim] = out_len
     out = None
     for tap in range(kernel):
-        lo, hi, first = _taps(tap, x.shape[dim], out_len, stride, padding, dilation)
+        lo, hi, read = _taps(tap, x.shape[dim], out_len, stride, padding, dilation)
         if lo >= hi:
             continue
-        cells = x.narrow(dim, first, (hi - lo - 1) * stride + 1)
-        cells = cells[(slice(None),) * (dim % x.dim()) + (slice(None, None, stride),)]
+        cells = x[(slice(None),) * (dim % x.dim()) + (read,)]
         if out is None and hi - lo == out_len:
             out = cells.clone(memory_format=torch.contiguous_format)
             continue
@@ -99,24 +99,32 @@ def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int]
     maximum ``y`` in row-major order, or the last NaN of a window that has one."""
     height, width = x.shape[-2:]
     out_h, out_w = y.shape[-2:]
-    taps = kernel[0] * kernel[1]
-    local = torch.zeros(y.shape, dtype=torch.uint8 if taps <= 256 else torch.int32, device=y.device)
-    found = torch.zeros(y.shape, dtype=torch.bool, device=y.device)
-    has_nan = bool(y.isnan().any()) if y.is_floating_point() else False
-    for a in range(kernel[0]):
-        row_lo, row_hi, row = _taps(a, height, out_h, strides[0], pads[0], dils[0])
-        for b in range(kernel[1]):
-            col_lo, col_hi, col = _taps(b, width, out_w, strides[1], pads[1], dils[1])
-            if row_lo >= row_hi or col_lo >= col_hi:
-                continue
-            cells = x[..., row:row + (row_hi - row_lo - 1) * strides[0] + 1:strides[0],
-                      col:col + (col_hi - col_lo - 1) * strides[1] + 1:strides[1]]
-            block = (..., slice(row_lo, row_hi), slice(col_lo, col_hi))
-            hit = (cells == y[block]) & ~found[block]
-            if has_nan:
-                hit |= cells.isnan()  # a later NaN replaces an earlier one: the last NaN wins
-            local[block].masked_fill_(hit, a * kernel[1] + b)
-            found[block] |= hit
+    rows_taps = [_taps(a, height, out_h, strides[0], pads[0], dils[0]) for a in range(kernel[0])]
+    cols_taps = [_taps(b, width, out_w, strides[1], pads[1], dils[1]) for b in range(kernel[1])]
+    taps = [(a * kernel[1] + b, rows, cols) for a, rows in enumerate(rows_taps) for b, cols in enumerate(cols_taps)
+            if rows[0] < rows[1] and cols[0] < cols[1]]
+    local = torch.zeros(y.shape, dtype=torch.uint8 if kernel[0] * kernel[1] <= 256 else torch.int32, device=y.device)
+
+    def mark(tap: int, rows: tuple[int, int, slice], cols: tuple[int, int, slice], condition) -> None:
+        block = (..., slice(rows[0], rows[1]), slice(cols[0], cols[1]))
+        local[block].masked_fill_(condition(x[..., rows[2], cols[2]], y[block]), tap)
+
+    # Visiting the taps backwards and overwriting leaves the first hit in row-major order; NaNs, which
+    # equal nothing, are then marked forwards, so the last NaN of a window wins, as in torch.
+    for tap, rows, cols in reversed(taps):
+        mark(tap, rows, cols, torch.eq)
+    if y.is_floating_point() and bool(y.isnan().any()):
+        for tap, rows, cols in taps:
+            mark(tap, rows, cols, lambda cells, _: cells.isnan())
+
+    # Windows that reach no real cell (possible with dilation) get torch's offset below.
+    def reached(axis_taps: list[tuple[int, int, slice]], length: int) -> torch.Tensor:
+        hit = torch.zeros(length, dtype=torch.bool, device=y.device)
+        for lo, hi, _ in axis_taps:
+            hit[lo:hi] = True
+        return hit
+
+    found = reached(rows_taps, out_h)[:, None] & reached(cols_taps, out_w)[None, :]
     rows = torch.arange(out_h, device=y.device) * strides[0] - pads[0]
     cols = torch.arange(out_w, device=y.device) * strides[1] - pads[1]
     tap_offsets = torch.tensor([a * dils[0] * width + b * dils[1] for a in range(kernel[0]) for b in range(kernel[1])],
