@@ -15,9 +15,20 @@ from .data import (
     load_mnist_dataset,
     verify,
 )
+from .experiments import (
+    SEEDS,
+    Comparison,
+    SeedRuns,
+    Summary,
+    accuracy_se,
+    compare,
+    fit_seeds,
+    seed_table,
+    summarize,
+)
 from .models import count_parameters, lenet
 from .normalization import local_response_norm, lrn_paper_to_torch
-from .plotting import format_table, plot_grid, plot_history, plot_pooling, show_images
+from .plotting import format_table, plot_grid, plot_history, plot_pooling, plot_seeds, show_images
 from .pooling import avg_pool2d, lp_pool2d, max_pool2d
 from .profiling import copy_bandwidth, peak_memory, time_call
 from .receptive import ReceptiveField, footprint_box, gradient_footprint, receptive_field, receptive_fields
@@ -44,6 +55,7 @@ __all__ = [
     "BilinearPool",
     "BlurPool2d",
     "CompactBilinearPool",
+    "Comparison",
     "DATA_DIR",
     "DataError",
     "GeM",
@@ -53,10 +65,14 @@ __all__ = [
     "MaxBlurPool2d",
     "MixedPool2d",
     "ReceptiveField",
+    "SEEDS",
+    "SeedRuns",
     "SoftPool2d",
     "StochasticPool2d",
+    "Summary",
     "TensorSketch",
     "WeightedAvgPool2d",
+    "accuracy_se",
     "adaptive_avg_pool2d",
     "adaptive_bins",
     "adaptive_max_pool2d",
@@ -64,6 +80,7 @@ __all__ = [
     "bilinear_pool",
     "binomial_filter",
     "blur_pool2d",
+    "compare",
     "conv_output_size",
     "copy_bandwidth",
     "count_parameters",
@@ -71,6 +88,7 @@ __all__ = [
     "describe_pooling",
     "evaluate",
     "fit",
+    "fit_seeds",
     "footprint_box",
     "format_table",
     "gem_pool2d",
@@ -92,18 +110,21 @@ __all__ = [
     "plot_grid",
     "plot_history",
     "plot_pooling",
+    "plot_seeds",
     "pool_output_shape",
     "pool_output_size",
     "pooling_explorer",
     "predict",
     "receptive_field",
     "receptive_fields",
+    "seed_table",
     "set_seed",
     "shift_images",
     "show_images",
     "signed_sqrt",
     "soft_pool2d",
     "stochastic_pool2d",
+    "summarize",
     "time_call",
     "unpool_output_shape",
     "verify",

@@ -23,10 +23,11 @@ DOWNSAMPLERS: dict[str, Callable[[int], nn.Module]] = {
 def _downsampler(downsample: Downsample) -> Callable[[int], nn.Module] | None:
     if callable(downsample):
         return downsample
-    if downsample == "none":
+    if downsample in ("none", "strided"):
         return None
     if downsample not in DOWNSAMPLERS:
-        raise ValueError(f"downsample must be one of {[*DOWNSAMPLERS, 'none']} or a callable, got {downsample!r}")
+        raise ValueError(f"downsample must be one of {[*DOWNSAMPLERS, 'strided', 'none']} or a callable, "
+                         f"got {downsample!r}")
     return DOWNSAMPLERS[downsample]
 
 
@@ -36,8 +37,9 @@ def lenet(downsample: Downsample = "max", *, channels: Sequence[int] = (10, 20),
     """A LeNet-style classifier: blocks of conv -> ReLU -> downsample, then a two-layer dense head.
 
     ``downsample`` is ``"max"`` (``MaxPool2d(2)``), ``"avg"`` (``AvgPool2d(2)``), ``"conv"`` (a learned
-    2x2 convolution with stride 2), ``"maxblur"`` (anti-aliased ``MaxBlurPool2d(2)``), ``"none"``, or a
-    callable ``channels -> nn.Module`` for any other layer. ``downsample_after`` blocks (default: all)
+    2x2 convolution with stride 2), ``"maxblur"`` (anti-aliased ``MaxBlurPool2d(2)``), ``"strided"`` (no
+    extra layer: the block's own convolution gets stride 2, as in the all-convolutional net),
+    ``"none"``, or a callable ``channels -> nn.Module`` for any other layer. ``downsample_after`` blocks (default: all)
     are followed by it. The dense head's input size is whatever the features produce for an
     ``input_size`` x ``input_size`` image, so removing the downsampling makes the head larger, as it
     would in practice.
@@ -62,11 +64,15 @@ def lenet(downsample: Downsample = "max", *, channels: Sequence[int] = (10, 20),
 
     layers: list[nn.Module] = []
     for block, (c_in, c_out) in enumerate(zip([in_channels, *channels], channels, strict=False)):
-        layers += [nn.Conv2d(c_in, c_out, kernel_size), nn.ReLU()]
-        if make_downsampler is not None and block < downsample_after:
+        downsamples = block < downsample_after
+        stride = 2 if downsample == "strided" and downsamples else 1
+        layers += [nn.Conv2d(c_in, c_out, kernel_size, stride=stride), nn.ReLU()]
+        if make_downsampler is not None and downsamples:
             layers.append(make_downsampler(c_out))
     features = nn.Sequential(*layers)
-    with torch.no_grad():
+    # The probe that sizes the head must not draw from the global RNG (a stochastic or fractional
+    # downsampler would), or the head's initial weights would depend on the downsampler's draws.
+    with torch.no_grad(), torch.random.fork_rng(devices=[]):
         try:
             flat = features(torch.zeros(1, in_channels, input_size, input_size)).numel()
         except RuntimeError as err:

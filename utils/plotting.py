@@ -223,3 +223,36 @@ def format_table(rows: Sequence[dict], formats: dict[str, str] | None = None) ->
         return "  ".join(padded)
 
     return "\n".join([line(columns), "  ".join("-" * w for w in widths), *(line(r) for r in cells)])
+
+
+def plot_seeds(scores: dict, *, ax: Axes | None = None, title: str | None = None,
+               ylabel: str = "test accuracy") -> Axes:
+    """Per-seed results of several contenders: a dot per seed, the mean with its 95% interval.
+
+    ``scores`` maps a contender to one value per seed, in the same seed order for all (as for
+    ``utils.compare``); thin grey lines join each seed across contenders, so a paired difference
+    that is consistent over seeds shows as lines that all slope the same way.
+    """
+    from .experiments import _scores, summarize
+
+    values = _scores(scores)
+    ax = ax or plt.subplots(figsize=(1.4 * len(values) + 2.5, 4))[1]
+    names = list(values)
+    table = np.array([values[name] for name in names])  # contenders x seeds
+    positions = np.arange(len(names))
+    for seed_values in table.T:
+        ax.plot(positions, seed_values, color="0.75", linewidth=0.8, zorder=1)
+    for x, name in zip(positions, names, strict=True):
+        s = summarize(values[name])
+        ax.scatter(np.full(len(values[name]), x), values[name], s=18, color="C0", zorder=2,
+                   label="one seed" if x == 0 else None)
+        ax.errorbar(x + 0.15, s.mean, yerr=[[s.mean - s.ci95[0]], [s.ci95[1] - s.mean]], fmt="D", color="C3",
+                    capsize=4, zorder=3, label="mean, 95% interval" if x == 0 else None)
+    ax.set_xticks(positions, names)
+    ax.set_xlim(-0.5, len(names) - 0.5)
+    ax.set_xlabel("contender")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or f"{ylabel} over {table.shape[1]} seeds")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="best", fontsize="small")
+    return ax
