@@ -31,6 +31,13 @@ def test_ci_runs_the_readme_test_command():
     assert commands[-1] == "make test"
 
 
+def test_make_test_compares_notebooks_strictly_at_one_and_at_four_threads():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test: .*\bnbval\b", makefile, re.M)
+    assert re.search(r"^NBVAL_THREADS \?= 1 4$", makefile, re.M)
+    assert "OMP_NUM_THREADS=$$threads" in makefile and "--nbval " in makefile
+
+
 def environment_yml() -> tuple[list[str], list[str]]:
     """The conda dependencies and the pip lines of environment.yml (a small, flat file: no YAML library needed)."""
     conda, pip, key = [], [], None
