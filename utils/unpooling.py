@@ -1,8 +1,9 @@
-"""Max unpooling written from ``scatter``, matching ``torch.nn.functional.max_unpool2d``, but strict.
+"""Max unpooling from ``scatter_reduce`` and ``gather``, matching ``torch.nn.functional.max_unpool2d``, but strict.
 
 Unpooling puts every pooled value back at the position its index names, in an otherwise zero plane.
 The indices are flat offsets ``h * W + w`` into a plane of width ``W``, so they only mean something
-for the plane size they were computed on: this is why ``output_size`` matters for odd input sizes.
+for the plane size they were computed on: this is why ``output_size`` matters whenever several input
+sizes pool to the same size (e.g. odd sizes with ``MaxPool2d(2)``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ def unpool_output_shape(input_hw: tuple[int, int], kernel_size: IntPair, stride:
                         padding: IntPair = 0, output_size: Sequence[int] | None = None) -> tuple[int, int]:
     """The (H, W) plane that ``max_unpool2d`` writes into.
 
-    Default: ``(H_in - 1) * stride - 2 * padding + kernel_size`` per dimension, the smallest input a
-    max pool with these settings maps to ``H_in``. An explicit ``output_size`` ((H, W), or the whole
-    shape with batch and channels) must lie strictly within ``stride`` of that default, as torch
-    requires, because only those sizes pool back to ``H_in``.
+    ``input_hw`` is the pooled size (H_out, W_out), named as in lesson 01 (a max pool maps (H, W) to
+    (H_out, W_out)). Default: ``(H_out - 1) * stride - 2 * padding + kernel_size`` per dimension, the
+    smallest H that a max pool with these settings (and no dilation) maps to ``H_out``. An explicit
+    ``output_size`` ((H, W), or the whole shape with batch and channels) must lie strictly within
+    ``stride`` of that default, as torch requires.
     """
     kernel = pair(kernel_size, "kernel_size")
     strides = kernel if stride is None else pair(stride, "stride")
@@ -48,6 +50,30 @@ def unpool_output_shape(input_hw: tuple[int, int], kernel_size: IntPair, stride:
     return sizes
 
 
+class _PlaceLast(torch.autograd.Function):
+    """Forward: each output cell takes the value of the last input (row-major) whose index names it.
+
+    Backward: every input receives the upstream gradient at its index, as in torch's ``max_unpool2d``,
+    including inputs whose value was overwritten by a later duplicate.
+    """
+
+    @staticmethod
+    def forward(ctx, values: torch.Tensor, indices: torch.Tensor, plane: int) -> torch.Tensor:
+        ctx.save_for_backward(indices)
+        positions = torch.arange(values.shape[-1], device=values.device).expand_as(indices)
+        # For every output cell, the largest input position that names it (-1: none). An integer maximum
+        # does not depend on the order in which the reduction visits the inputs, so this is deterministic.
+        last = torch.full((*values.shape[:-1], plane), -1, dtype=torch.int64, device=values.device)
+        last = last.scatter_reduce(-1, indices, positions, reduce="amax")
+        placed = values.gather(-1, last.clamp(min=0))
+        return torch.where(last >= 0, placed, torch.zeros((), dtype=values.dtype, device=values.device))
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        (indices,) = ctx.saved_tensors
+        return grad.gather(-1, indices), None, None
+
+
 def max_unpool2d(x: torch.Tensor, indices: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None,
                  padding: IntPair = 0, output_size: Sequence[int] | None = None) -> torch.Tensor:
     """Partial inverse of max pooling, the counterpart of ``torch.nn.functional.max_unpool2d``.
@@ -55,19 +81,28 @@ def max_unpool2d(x: torch.Tensor, indices: torch.Tensor, kernel_size: IntPair, s
     ``y.flatten(-2)[..., indices[..., i, j]] = x[..., i, j]``; every other cell of ``y`` is zero.
 
     Inputs:
-    - x: (N, C, H_in, W_in) or (C, H_in, W_in), the pooled values (or any values to place).
+    - x: (N, C, H_out, W_out) or (C, H_out, W_out), the pooled values (or any values to place).
     - indices: int64, the shape of ``x``, as returned by ``max_pool2d(..., return_indices=True)``.
     - kernel_size, stride (default: kernel_size), padding: those of the max pool; int or pair.
-    - output_size: the pooled input's (H, W) (or full shape). Needed whenever several sizes pool to
-      ``H_in``, e.g. 5 and 4 both pool to 2 with a 2x2 window.
+    - output_size: the (H, W) of the tensor that was pooled (or its full shape). Needed whenever several sizes pool
+      to ``H_out``, e.g. 5 and 4 both pool to 2 with a 2x2 window.
 
-    Returns y of shape (..., H, W). Unlike torch, which can silently put values in the wrong cells
-    when ``output_size`` is wrong, every index must lie inside the output plane and inside its own
-    pooling window there; otherwise a ``ValueError`` explains that ``output_size`` does not match the
-    plane the indices were computed on. Where windows overlap, several inputs can share an index and
-    one value is kept: on the CPU the last in row-major order, which is what torch's CPU kernel gives
-    on one thread (with several threads, torch's choice depends on how it splits the rows; on a GPU
-    neither specifies it). The gradient reaches every input at its index, as in torch.
+    Returns y of shape (..., H, W). Unlike torch, which can silently put values in the wrong
+    cells when ``output_size`` is wrong, every index must lie inside the output plane, and its row and
+    column must not lie before the first row and column of its own pooling window, ``i * stride -
+    padding``. Every max pool with this stride and padding satisfies that, whatever its dilation or
+    ceil_mode (the window's end depends on the dilation, which unpooling is not told, so it is not
+    checked). Otherwise a ``ValueError`` explains that ``output_size`` does not match the plane the
+    indices were computed on.
+
+    Where windows overlap (stride < kernel_size, or a dilated pool), several inputs can share an index.
+    Here the **last one in row-major order** wins, by construction: each cell takes the input with the
+    largest position among those that name it, found with an integer maximum, so the result does not
+    depend on threads or devices (and it runs under ``torch.use_deterministic_algorithms(True)``).
+    Torch leaves the choice unspecified: its documentation calls ``max_unpool2d`` non-deterministic for
+    repeated indices. Its CPU kernel writes in row-major order, so on one thread it keeps the last value
+    too; with several threads, a plane split between threads may keep another. The gradient reaches
+    every input at its index, also an overwritten one, as in torch.
     """
     check_feature_map(x)
     if not isinstance(indices, torch.Tensor) or indices.shape != x.shape:
@@ -78,20 +113,26 @@ def max_unpool2d(x: torch.Tensor, indices: torch.Tensor, kernel_size: IntPair, s
     kernel = pair(kernel_size, "kernel_size")
     strides = kernel if stride is None else pair(stride, "stride")
     pads = pair(padding, "padding")
-    in_h, in_w = x.shape[-2:]
-    out_h, out_w = unpool_output_shape((in_h, in_w), kernel, strides, pads, output_size)
+    pooled_h, pooled_w = x.shape[-2:]
+    out_h, out_w = unpool_output_shape((pooled_h, pooled_w), kernel, strides, pads, output_size)
 
     rows, cols = indices.div(out_w, rounding_mode="floor"), indices.remainder(out_w)
-    top = torch.arange(in_h, device=x.device)[:, None] * strides[0] - pads[0]
-    left = torch.arange(in_w, device=x.device)[None, :] * strides[1] - pads[1]
+    top = torch.arange(pooled_h, device=x.device)[:, None] * strides[0] - pads[0]
+    left = torch.arange(pooled_w, device=x.device)[None, :] * strides[1] - pads[1]
     inside = (indices >= 0) & (indices < out_h * out_w)
-    in_window = (rows >= top) & (rows < top + kernel[0]) & (cols >= left) & (cols < left + kernel[1])
-    if not bool((inside & in_window).all()):
-        bad = indices[~(inside & in_window)][0].item()
+    if not bool(inside.all()):
+        bad = indices[~inside][0].item()
         raise ValueError(
-            f"index {bad} does not fit an output plane of {out_h}x{out_w}: it lies outside the plane or "
-            f"outside its own pooling window there. The indices were computed on a plane of another size; "
+            f"index {bad} lies outside an output plane of {out_h}x{out_w} (offsets 0 to {out_h * out_w - 1}). "
+            f"The indices were computed on a plane of another size; "
             f"pass output_size=<the (H, W) of the tensor that was pooled>")
+    after_start = (rows >= top) & (cols >= left)
+    if not bool(after_start.all()):
+        bad = indices[~after_start][0].item()
+        raise ValueError(
+            f"index {bad} does not fit an output plane of {out_h}x{out_w}: read in a plane {out_w} wide it "
+            f"lies before the start of its own pooling window. The indices were computed on a plane of "
+            f"another size; pass output_size=<the (H, W) of the tensor that was pooled>")
 
-    flat = x.new_zeros(*x.shape[:-2], out_h * out_w)
-    return flat.scatter(-1, indices.flatten(-2), x.flatten(-2)).unflatten(-1, (out_h, out_w))
+    flat = _PlaceLast.apply(x.flatten(-2), indices.flatten(-2), out_h * out_w)
+    return flat.unflatten(-1, (out_h, out_w))
