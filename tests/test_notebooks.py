@@ -4,6 +4,7 @@ nbval (run separately by `make nbval`) re-executes the notebooks; these checks l
 """
 
 import json
+import re
 from pathlib import Path
 
 import launch_cells
@@ -71,6 +72,49 @@ def test_notebook_outputs_hold_no_machine_specific_text(notebook):
         assert marker not in text, f"stored output mentions {marker!r}"
 
 
+
+
+LAST_SECTIONS = ("Common mistakes", "Exercises", "Summary", "References")
+MAX_CODE_LINES = 30
+BARE_BOOLEAN = re.compile(r"[\s()\[\],]*((tensor\()?(True|False)\)?[\s()\[\],]*)+")
+# "x == y: True": a check printed as its verdict instead of the values it compared
+BOOLEAN_VERDICT = re.compile(r".*:\s*(True|False)\s*(\|.*)?")
+
+
+def test_notebook_follows_the_course_heading_scheme(notebook):
+    """`## 0. Setup`, then numbered sections, the last four being the same in every lesson; each `##`
+    heading opens its markdown cell, so that it starts a slide and a learner can find it."""
+    headings = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.splitlines()
+        for number, line in enumerate(lines):
+            if line.startswith("## "):
+                assert number == 0, f"cell {index}: the heading {line!r} is not the first line of its cell"
+                headings.append(line[3:])
+    numbered = [re.fullmatch(r"(\d+)\. (.+)", heading) for heading in headings]
+    assert all(numbered), f"unnumbered headings: {[h for h, m in zip(headings, numbered, strict=True) if not m]}"
+    assert [int(m[1]) for m in numbered] == list(range(len(numbered))), f"section numbers: {headings}"
+    assert numbered[0][2] == "Setup"
+    assert tuple(m[2] for m in numbered[-4:]) == LAST_SECTIONS
+
+
+def test_no_cell_prints_a_bare_boolean(notebook):
+    """A check shows what it checked: the values, asserted, not a lone True."""
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") or output.get("data", {}).get("text/plain", "")
+            for line in text.splitlines():
+                assert not BARE_BOOLEAN.fullmatch(line), f"cell {index} prints a bare boolean: {line!r}"
+                assert not BOOLEAN_VERDICT.fullmatch(line), f"cell {index} prints a check as True/False: {line!r}"
+
+
+def test_code_cells_are_short(notebook):
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            lines = len(cell.source.splitlines())
+            assert lines <= MAX_CODE_LINES, f"cell {index} has {lines} lines; split it (one idea per cell)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
