@@ -4,8 +4,13 @@ Output cell ``i`` of ``out`` along a dimension of length ``size`` pools the inpu
 
     start_i = floor(i * size / out),   end_i = ceil((i + 1) * size / out)   (end exclusive).
 
-Bins can differ in length and overlap (size 5, out 3: [0, 2), [1, 4), [3, 5)), so adaptive pooling is
-an ordinary pooling layer only when ``out`` divides ``size``.
+Neighbouring bins overlap whenever ``out`` does not divide ``size``, and bins can differ in length
+(size 5, out 3: [0, 2), [1, 4), [3, 5)). Equal lengths are not enough for an ordinary pooling either
+(size 10, out 4: every bin has length 3, but they start at 0, 2, 5, 7). Writing size = q * out + r,
+the bins are exactly the windows of an ordinary pooling (no padding) with kernel ceil(size / out) and
+stride floor(size / out) when size >= out and r is 0 or 1, and of no kernel and stride otherwise:
+r = 0 gives tiles (``out`` divides ``size``), r = 1 windows that overlap by one cell (size 5, out 4 is
+kernel 2, stride 1). Lesson 02, section 10.2, derives this and checks it against torch.
 """
 
 from __future__ import annotations
