@@ -208,7 +208,7 @@ OPS = [
        dict(output_size=(3, 4), return_indices=True), ints=("output_size",), flags=("return_indices",)),
     Op("local_response_norm", utils.local_response_norm, F.local_response_norm,
        dict(size=3, alpha=1e-2, beta=0.75, k=1.0), ints=("size",),
-       bad_inputs=("zero channels", "2-D", "a list", "None", "complex", "bool")),
+       bad_inputs=("2-D", "a list", "None", "complex", "bool")),
     Op("mixed_pool2d", lambda x, **k: utils.mixed_pool2d(x, 0.3, **k), None, dict(kernel_size=2, stride=2),
        ints=("kernel_size", "stride"), check=_finite_or_nan),
     Op("soft_pool2d", utils.soft_pool2d, None, dict(kernel_size=2, stride=2), ints=("kernel_size", "stride"),
@@ -223,7 +223,8 @@ OPS = [
     Op("max_blur_pool2d", utils.max_blur_pool2d, None, dict(kernel_size=2, stride=2, filter_size=3),
        ints=("kernel_size", "stride", "filter_size"), check=_finite_or_nan,
        valid_inputs=("float64", "3-D unbatched", "zero batch")),
-    Op("weighted_avg_pool2d", lambda x, **k: utils.weighted_avg_pool2d(x, torch.full((2, 2), 0.25), **k),
+    Op("weighted_avg_pool2d",
+       lambda x, **k: utils.weighted_avg_pool2d(x, torch.full((2, 2), 0.25, device=getattr(x, "device", "cpu")), **k),
        lambda x, **k: F.avg_pool2d(x, 2, **k), dict(stride=2, padding=1), ints=("stride", "padding"),
        valid_inputs=("nan and inf", "float64", "3-D unbatched", "zero batch")),
 ]
@@ -253,6 +254,11 @@ def _op_cases(op: Op) -> list[Case]:
     grad_x = op.x.clone().requires_grad_()
     cases.append(Case(f"{op.name}: requires_grad", lambda: _detach(op.ours(grad_x, **op.kwargs)),
                       theirs(op.x), check=op.check))
+    if op.theirs is not None:
+        for label in ("nan and inf", "float64", "zero batch"):
+            x = VALID_INPUTS[label](op.x)
+            cases.append(Case(f"{op.name}: gradient, {label}", lambda x=x: _gradient(op.ours, x, op.kwargs),
+                              lambda x=x: _gradient(op.theirs, x, op.kwargs)))
     meta = op.x.to("meta")
     cases.append(Case(f"{op.name}: meta tensor", ours(meta), theirs(meta), check=op.check))
     cases.append(Case(f"{op.name}: vmap over the batch", _vmapped(op), lambda op=op: _looped(op), check=op.check))
@@ -269,6 +275,15 @@ def _op_cases(op: Op) -> list[Case]:
         for label, value in BAD_FLAGS.items():
             cases.append(Case(f"{op.name}: {flag}={label}", ours(op.x, **{flag: value}), bad=flag))
     return cases
+
+
+def _gradient(fn, x, kwargs):
+    """The gradient of a fixed weighted sum of the outputs (values only, not indices)."""
+    leaf = x.clone().requires_grad_()
+    y = _first(fn(leaf, **kwargs))
+    weights = torch.linspace(-1, 1, y.numel(), dtype=y.dtype).view(y.shape)
+    (y * weights).nan_to_num(0.0).sum().backward()
+    return leaf.grad
 
 
 def _detach(y):
@@ -372,6 +387,12 @@ def _plot(values) -> bool:
     return True
 
 
+def warm_up() -> None:
+    """The first operations on meta tensors load torch's Python meta kernels, once, which takes seconds."""
+    meta = torch.ones(1, 1, 4, 4, device="meta")
+    (F.pad(meta, (1, 1, 1, 1)).unfold(-1, 2, 1).sum(-1) / 2).amax(-1)
+
+
 def cases() -> list[Case]:
     return [case for op in OPS for case in _op_cases(op)] + _layer_cases() + _special_cases()
 
@@ -381,6 +402,7 @@ def main() -> None:
 
     matplotlib.use("Agg")
     torch.set_num_threads(1)
+    warm_up()
     outcomes = Counter()
     for case in cases():
         outcome, detail = run(case)

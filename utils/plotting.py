@@ -21,7 +21,8 @@ WINDOW_COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple"
 
 def _as_array(values) -> np.ndarray:
     if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
+        # numpy has no bfloat16 (nor half on every platform): plot in float64
+        values = values.detach().cpu().double().numpy()
     array = np.asarray(values, dtype=float)
     if array.ndim != 2:
         raise ValueError(f"values must be 2-D (H, W), got shape {array.shape}")

@@ -9,10 +9,12 @@ backward pass as torch's pooling kernels.
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
-from ._checks import IntPair, check_feature_map, pair
+from ._checks import IntPair, check_feature_map, check_flag, geometry
 from .shapes import pool_output_shape
 
 
@@ -48,14 +50,20 @@ def select_max(windows: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
 
 
 def _prepare(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair,
-             dilation: IntPair, ceil_mode: bool):
-    check_feature_map(x)
-    kernel = pair(kernel_size, "kernel_size")
-    strides = kernel if stride is None else pair(stride, "stride")
-    pads = pair(padding, "padding")
-    dils = pair(dilation, "dilation")
-    out_hw = pool_output_shape(tuple(x.shape[-2:]), kernel, strides, pads, dils, ceil_mode)
+             dilation: IntPair, ceil_mode: bool, integer: bool = False):
+    check_feature_map(x, integer=integer)
+    kernel, strides, pads, dils = geometry(kernel_size, stride, padding, dilation)
+    out_hw = pool_output_shape(tuple(x.shape[-2:]), kernel, strides, pads, dils, check_flag(ceil_mode, "ceil_mode"))
     return kernel, strides, pads, dils, out_hw
+
+
+def _real_taps(length: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int) -> range:
+    """The window cells (taps) that some output reads inside the input: tap t reads cell
+    ``j*stride - padding + t*dilation`` of output j < out_len. A kernel far larger than the input
+    (which the padding rule allows) has only a few such taps, so loops over them stay short."""
+    first = max(0, -(-(padding - (out_len - 1) * stride) // dilation))
+    last = min(kernel - 1, (padding + length - 1) // dilation)
+    return range(first, last + 1)
 
 
 def _taps(tap: int, length: int, out_len: int, stride: int, padding: int, dilation: int) -> tuple[int, int, slice]:
@@ -78,65 +86,68 @@ def _axis_max(x: torch.Tensor, dim: int, out_len: int, kernel: int, stride: int,
     shape = list(x.shape)
     shape[dim] = out_len
     out = None
-    for tap in range(kernel):
+    for tap in _real_taps(x.shape[dim], out_len, kernel, stride, padding, dilation):
         lo, hi, read = _taps(tap, x.shape[dim], out_len, stride, padding, dilation)
         if lo >= hi:
             continue
         cells = x[(slice(None),) * (dim % x.dim()) + (read,)]
-        if out is None and hi - lo == out_len:
-            out = cells.clone(memory_format=torch.contiguous_format)
+        if out is None:  # the first tap: its cells, with `fill` where it reads only padding
+            widths = [0, 0] * (-dim - 1) + [lo, out_len - hi]
+            whole = lo == 0 and hi == out_len
+            out = cells.clone(memory_format=torch.contiguous_format) if whole else F.pad(cells, widths, value=fill)
             continue
-        if out is None:
-            out = x.new_full(shape, fill)
-        window = out.narrow(dim, lo, hi - lo)
-        torch.maximum(window, cells, out=window)
+        out.narrow(dim, lo, hi - lo).clamp_(min=cells)  # an in-place maximum that propagates NaN, as torch.maximum
     return x.new_full(shape, fill) if out is None else out
 
 
 def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int], strides: tuple[int, int],
-                       pads: tuple[int, int], dils: tuple[int, int]) -> torch.Tensor:
+                       pads: tuple[int, int], dils: tuple[int, int]) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Flat plane offsets of the cells torch's max pooling picks: the first that equals the window's
-    maximum ``y`` in row-major order, or the last NaN of a window that has one."""
+    maximum ``y`` in row-major order, or the last NaN of a window that has one. Also a mask of the
+    windows that reach a real cell (None when all do)."""
     height, width = x.shape[-2:]
     out_h, out_w = y.shape[-2:]
-    rows_taps = [_taps(a, height, out_h, strides[0], pads[0], dils[0]) for a in range(kernel[0])]
-    cols_taps = [_taps(b, width, out_w, strides[1], pads[1], dils[1]) for b in range(kernel[1])]
-    taps = [(a * kernel[1] + b, rows, cols) for a, rows in enumerate(rows_taps) for b, cols in enumerate(cols_taps)
+    rows_taps = {a: _taps(a, height, out_h, strides[0], pads[0], dils[0])
+                 for a in _real_taps(height, out_h, kernel[0], strides[0], pads[0], dils[0])}
+    cols_taps = {b: _taps(b, width, out_w, strides[1], pads[1], dils[1])
+                 for b in _real_taps(width, out_w, kernel[1], strides[1], pads[1], dils[1])}
+    taps = [(a, b, rows, cols) for a, rows in rows_taps.items() for b, cols in cols_taps.items()
             if rows[0] < rows[1] and cols[0] < cols[1]]
-    local = torch.zeros(y.shape, dtype=torch.uint8 if kernel[0] * kernel[1] <= 256 else torch.int32, device=y.device)
+    local = torch.zeros_like(y, dtype=torch.uint8 if len(taps) <= 256 else torch.int32)  # batched under vmap, as y
 
-    def mark(tap: int, rows: tuple[int, int, slice], cols: tuple[int, int, slice], condition) -> None:
+    def mark(number: int, rows: tuple[int, int, slice], cols: tuple[int, int, slice], condition) -> None:
         block = (..., slice(rows[0], rows[1]), slice(cols[0], cols[1]))
-        local[block].masked_fill_(condition(x[..., rows[2], cols[2]], y[block]), tap)
+        local[block].masked_fill_(condition(x[..., rows[2], cols[2]], y[block]), number)
 
     # Visiting the taps backwards and overwriting leaves the first hit in row-major order; NaNs, which
     # equal nothing, are then marked forwards, so the last NaN of a window wins, as in torch.
-    for tap, rows, cols in reversed(taps):
-        mark(tap, rows, cols, torch.eq)
-    if y.is_floating_point() and bool(y.isnan().any()):
-        for tap, rows, cols in taps:
-            mark(tap, rows, cols, lambda cells, _: cells.isnan())
+    for number in reversed(range(len(taps))):
+        mark(number, *taps[number][2:], torch.eq)
+    if y.is_floating_point():
+        for number, (_, _, rows, cols) in enumerate(taps):
+            mark(number, rows, cols, lambda cells, _: cells.isnan())
 
-    # Windows that reach no real cell (possible with dilation) get torch's offset below.
-    def reached(axis_taps: list[tuple[int, int, slice]], length: int) -> torch.Tensor:
-        hit = torch.zeros(length, dtype=torch.bool, device=y.device)
-        for lo, hi, _ in axis_taps:
-            hit[lo:hi] = True
-        return hit
-
-    found = reached(rows_taps, out_h)[:, None] & reached(cols_taps, out_w)[None, :]
     rows = torch.arange(out_h, device=y.device) * strides[0] - pads[0]
     cols = torch.arange(out_w, device=y.device) * strides[1] - pads[1]
-    tap_offsets = torch.tensor([a * dils[0] * width + b * dils[1] for a in range(kernel[0]) for b in range(kernel[1])],
-                               device=y.device)
+    tap_offsets = torch.tensor([a * dils[0] * width + b * dils[1] for a, b, _, _ in taps] or [0],
+                               dtype=torch.long, device=y.device)
     indices = rows[:, None] * width + cols[None, :] + tap_offsets[local.long()]
-    if not bool(found.all()):
-        # With dilation a window can fall wholly in the padding; torch then reports the offset of the
-        # window's first cell at or after row/column 0 (which may lie outside the plane). Do the same.
-        first = [s + (-s).clamp(min=0).add(d - 1).div(d, rounding_mode="floor") * d
-                 for s, d in ((rows, dils[0]), (cols, dils[1]))]
-        indices = torch.where(found, indices, first[0][:, None] * width + first[1][None, :])
-    return indices
+
+    def reached(axis_taps: dict, length: int) -> list[bool]:
+        hit = [False] * length
+        for lo, hi, _ in axis_taps.values():
+            hit[lo:hi] = [True] * (hi - lo)
+        return hit
+
+    row_hit, col_hit = reached(rows_taps, out_h), reached(cols_taps, out_w)
+    if all(row_hit) and all(col_hit):
+        return indices, None
+    # With dilation a window can fall wholly in the padding; torch then reports the offset of the
+    # window's first cell at or after row/column 0 (which may lie outside the plane). Do the same.
+    found = (torch.tensor(row_hit, device=y.device)[:, None] & torch.tensor(col_hit, device=y.device)[None, :])
+    first = [s + (-s).clamp(min=0).add(d - 1).div(d, rounding_mode="floor") * d
+             for s, d in ((rows, dils[0]), (cols, dils[1]))]
+    return torch.where(found, indices, first[0][:, None] * width + first[1][None, :]), found
 
 
 def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
@@ -161,9 +172,11 @@ def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     second sweep finds the cell in each window that holds the maximum, and ``y`` is gathered from
     there, so the gradient goes to that one cell, as in torch.
     """
-    kernel, strides, pads, dils, out_hw = _prepare(x, kernel_size, stride, padding, dilation, ceil_mode)
-    if x.dtype == torch.bool:
-        raise ValueError("x must be a floating-point or integer tensor; max pooling is not defined for bool")
+    kernel, strides, pads, dils, out_hw = _prepare(x, kernel_size, stride, padding, dilation, ceil_mode, integer=True)
+    check_flag(return_indices, "return_indices")
+    if x.is_meta:  # shapes only: there are no values to compare
+        y = x.new_empty(*x.shape[:-2], *out_hw)
+        return (y, y.long()) if return_indices else y
     fill = -float("inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
 
     with torch.no_grad():
@@ -173,12 +186,13 @@ def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     needs_grad = torch.is_grad_enabled() and x.requires_grad
     if not (return_indices or needs_grad):
         return y
-    indices = _argmax_in_windows(x.detach(), y, kernel, strides, pads, dils)
+    indices, found = _argmax_in_windows(x.detach(), y, kernel, strides, pads, dils)
     if needs_grad:
-        plane = x.flatten(-2)
-        inside = (indices >= 0) & (indices < plane.shape[-1])
-        gathered = plane.gather(-1, indices.where(inside, 0).flatten(-2)).view(y.shape)
-        y = torch.where(inside, gathered, y)
+        # Gather y from the picked cells so that the gradient flows to them; a window wholly in the
+        # padding keeps its -inf and sends no gradient, whatever offset it reports.
+        picked = indices if found is None else indices.where(found, 0)
+        gathered = x.flatten(-2).gather(-1, picked.flatten(-2)).view(y.shape)
+        y = gathered if found is None else torch.where(found, gathered, y)
     return (y, indices) if return_indices else y
 
 
@@ -198,24 +212,28 @@ def avg_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     Returns y of shape (..., H_out, W_out).
     """
     kernel, strides, pads, _, out_hw = _prepare(x, kernel_size, stride, padding, 1, ceil_mode)
-    if not x.is_floating_point():
-        raise ValueError(f"x must be a floating-point tensor for average pooling, got {x.dtype}; use x.float()")
-    if divisor_override is not None and (not isinstance(divisor_override, int) or divisor_override == 0):
-        raise ValueError(f"divisor_override must be a non-zero int or None, got {divisor_override!r}")
+    check_flag(count_include_pad, "count_include_pad")
+    if divisor_override is not None and (isinstance(divisor_override, bool) or not isinstance(divisor_override, int)):
+        raise TypeError(f"divisor_override must be an int or None, got {divisor_override!r}")
+    if divisor_override == 0:
+        raise ValueError("divisor_override must be non-zero")
 
-    total = _windows(x, out_hw, kernel, strides, pads, (1, 1), fill=0).sum(dim=-1)
+    # Half-precision sums overflow long before the average does (nine cells of 10000 exceed 65504),
+    # so sum in float32 and round the average back, as torch's kernels do.
+    low_precision = x.dtype in (torch.float16, torch.bfloat16)
+    total = _windows(x.float() if low_precision else x, out_hw, kernel, strides, pads, (1, 1), fill=0).sum(dim=-1)
     if divisor_override is not None:
-        return total / divisor_override
+        return (total / divisor_override).to(x.dtype)
     # Count the cells each window may divide by: a map of ones over the input (and over the
     # padding when it counts), zero beyond, windowed like x.
     height, width = x.shape[-2:]
-    counted = torch.ones(height, width, dtype=x.dtype, device=x.device)
+    counted = torch.ones(height, width, dtype=total.dtype, device=x.device)
     if count_include_pad:
         counted = F.pad(counted, (pads[1], pads[1], pads[0], pads[0]), value=1)
         divisor = _windows(counted, out_hw, kernel, strides, (0, 0), (1, 1), fill=0).sum(dim=-1)
     else:
         divisor = _windows(counted, out_hw, kernel, strides, pads, (1, 1), fill=0).sum(dim=-1)
-    return total / divisor
+    return (total / divisor).to(x.dtype)
 
 
 def lp_pool2d(x: torch.Tensor, norm_type: float, kernel_size: IntPair, stride: IntPair | None = None,
@@ -230,7 +248,9 @@ def lp_pool2d(x: torch.Tensor, norm_type: float, kernel_size: IntPair, stride: I
     Zero windows get a zero gradient (torch's sign/relu trick), not NaN.
     """
     if not isinstance(norm_type, int | float) or isinstance(norm_type, bool) or not norm_type > 0:
-        raise ValueError(f"norm_type must be a positive number, got {norm_type!r}")
-    kernel = pair(kernel_size, "kernel_size")
-    mean = avg_pool2d(x.pow(norm_type), kernel, stride, 0, ceil_mode)
+        raise ValueError(f"norm_type must be a positive number (a Python int or float), got {norm_type!r}")
+    kernel, strides, _, _, _ = _prepare(x, kernel_size, stride, 0, 1, ceil_mode)
+    if math.isinf(norm_type):  # the limit p -> inf: the largest magnitude in each window
+        return max_pool2d(x.abs(), kernel, strides, 0, 1, ceil_mode)
+    mean = avg_pool2d(x.pow(norm_type), kernel, strides, 0, ceil_mode)
     return (torch.sign(mean) * F.relu(torch.abs(mean))).mul(kernel[0] * kernel[1]).pow(1.0 / norm_type)
