@@ -26,6 +26,7 @@ from .experiments import (
     seed_table,
     summarize,
 )
+from .fast import fast_max_pool2d
 from .models import count_parameters, lenet
 from .normalization import local_response_norm, lrn_paper_to_torch
 from .plotting import format_table, plot_grid, plot_history, plot_pooling, plot_seeds, show_images
@@ -87,6 +88,7 @@ __all__ = [
     "count_sketch",
     "describe_pooling",
     "evaluate",
+    "fast_max_pool2d",
     "fit",
     "fit_seeds",
     "footprint_box",

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._checks import IntPair, check_feature_map, check_int, pair
-from .pooling import max_pool2d
+from .fast import fast_max_pool2d
 
 # A 1024 x 1024 filter is already far wider than any image of the course; larger ones only cost time.
 MAX_FILTER = 1024
@@ -70,7 +70,7 @@ def max_blur_pool2d(x: torch.Tensor, kernel_size: IntPair = 2, stride: int = 2, 
     ``filter_size=1`` (no blur) it is plain ``max_pool2d(x, kernel_size, stride)`` whenever that
     pools every window; for 2x2 windows on an even size both give ``H / 2``.
     """
-    return blur_pool2d(max_pool2d(x, kernel_size, stride=1), filter_size, stride)
+    return blur_pool2d(fast_max_pool2d(x, kernel_size, stride=1), filter_size, stride)
 
 
 class BlurPool2d(nn.Module):
