@@ -320,6 +320,43 @@ def _layer_cases() -> list[Case]:
     return cases
 
 
+def _unpool_cases() -> list[Case]:
+    """max_unpool2d needs indices that match its values, so its table is written out here."""
+    pooled, indices = F.max_pool2d(X, 2, return_indices=True)  # X is 7x6: output_size is needed
+    args = dict(kernel_size=2, output_size=(7, 6))
+
+    def both(values, label, **changes):
+        return Case(f"max_unpool2d: {label}", lambda: utils.max_unpool2d(values, indices, **(args | changes)),
+                    lambda: F.max_unpool2d(values, indices, **(args | changes)))
+
+    cases = [both(_with_specials(pooled), "nan and inf"), both(pooled.double(), "float64"),
+             both(pooled.half(), "float16"),
+             Case("max_unpool2d: zero batch", lambda: utils.max_unpool2d(pooled[:0], indices[:0], **args),
+                  lambda: F.max_unpool2d(pooled[:0], indices[:0], **args)),
+             Case("max_unpool2d: meta tensors",
+                  lambda: utils.max_unpool2d(pooled.to("meta"), indices.to("meta"), **args),
+                  lambda: F.max_unpool2d(pooled.to("meta"), indices.to("meta"), **args)),
+             Case("max_unpool2d: gradient", lambda: _gradient(lambda t, **k: utils.max_unpool2d(t, indices, **k),
+                                                              pooled, args),
+                  lambda: _gradient(lambda t, **k: F.max_unpool2d(t, indices, **k), pooled, args)),
+             Case("max_unpool2d: x a list", lambda: utils.max_unpool2d(pooled.tolist(), indices, **args), bad="x"),
+             Case("max_unpool2d: indices int32", lambda: utils.max_unpool2d(pooled, indices.int(), **args),
+                  bad="indices"),
+             Case("max_unpool2d: indices of a 6x5 plane, unpooled to 6x4",
+                  lambda: utils.max_unpool2d(*F.max_pool2d(X[..., :6, :5], 2, return_indices=True), 2),
+                  bad="output_size"),
+             Case("max_unpool2d: output_size=2**62", lambda: utils.max_unpool2d(pooled, indices, 2,
+                                                                                output_size=(2**62, 6)),
+                  bad="output_size")]
+    for param in ("kernel_size", "stride", "padding"):
+        for label, value in BAD_INTS.items():
+            if (param, label) in VALID_SETTINGS:
+                continue
+            cases.append(Case(f"max_unpool2d: {param}={label}",
+                              lambda k={param: value}: utils.max_unpool2d(pooled, indices, **(args | k)), bad=param))
+    return cases
+
+
 def _special_cases() -> list[Case]:
     """The examples of the issue that do not fit the table's pattern."""
     nan_grid = torch.arange(16.0).reshape(1, 1, 4, 4)
@@ -403,7 +440,7 @@ def warm_up() -> None:
 
 
 def cases() -> list[Case]:
-    return [case for op in OPS for case in _op_cases(op)] + _layer_cases() + _special_cases()
+    return [case for op in OPS for case in _op_cases(op)] + _layer_cases() + _unpool_cases() + _special_cases()
 
 
 def main() -> None:

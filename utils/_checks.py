@@ -82,7 +82,3 @@ def check_feature_map(x: torch.Tensor, name: str = "x", *, integer: bool = False
         hint = "" if integer or not integral else "; use x.float()"
         raise ValueError(f"{name} must be {kinds} tensor, got {x.dtype}{hint}")
 
-
-def check_at_least(value: tuple[int, int], name: str, minimum: int) -> None:
-    if min(value) < minimum:
-        raise ValueError(f"{name} must be >= {minimum} in both dimensions, got {value}")
