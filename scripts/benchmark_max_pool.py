@@ -7,8 +7,8 @@ For each pooling configuration it times (best of --repeat calls): torch's native
 contiguous NCHW tensor, the same kernel on a channels_last tensor, the readable reference
 utils.max_pool2d and utils.fast_max_pool2d (values only), and the same with return_indices=True. It
 reports milliseconds, the speed relative to native NCHW, and the achieved bandwidth (bytes read +
-written) against this machine's memory-copy bandwidth, the limit for a memory-bound operator. Ratios are measured in the same run, so a busy machine slows
-every column alike.
+written) against this machine's memory-copy bandwidth, the limit for a memory-bound operator. Ratios
+are measured in the same run, so a busy machine slows every column alike.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from notebook_cli import ROOT
+
 QUIET_LIMIT_S = 45.0
 LOAD_RATIO_LIMIT = 2.5
 
