@@ -36,7 +36,7 @@ from .receptive import ReceptiveField, footprint_box, gradient_footprint, recept
 from .runtime import get_device, set_seed
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
 from .training import History, evaluate, fit, predict
-from .transforms import shift_images
+from .transforms import shift_images, standardize
 from .unpooling import max_unpool2d, unpool_output_shape
 from .variants import (
     GeM,
@@ -125,6 +125,7 @@ __all__ = [
     "show_images",
     "signed_sqrt",
     "soft_pool2d",
+    "standardize",
     "stochastic_pool2d",
     "summarize",
     "time_call",

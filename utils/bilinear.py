@@ -40,7 +40,7 @@ def signed_sqrt(z: torch.Tensor) -> torch.Tensor:
     return torch.sign(z) * z.abs().clamp_min(1e-12).sqrt()
 
 
-def _normalise(z: torch.Tensor, use_signed_sqrt: bool, l2_normalize: bool) -> torch.Tensor:
+def _normalize(z: torch.Tensor, use_signed_sqrt: bool, l2_normalize: bool) -> torch.Tensor:
     if use_signed_sqrt:
         z = signed_sqrt(z)
     if l2_normalize:
@@ -63,7 +63,7 @@ def bilinear_pool(x: torch.Tensor, y: torch.Tensor | None = None, signed_sqrt: b
     check_flag(l2_normalize, "l2_normalize")
     height, width = x.shape[-2:]
     z = torch.einsum("nihw,njhw->nij", x, y).flatten(1) / (height * width)
-    return _normalise(z, signed_sqrt, l2_normalize)
+    return _normalize(z, signed_sqrt, l2_normalize)
 
 
 class BilinearPool(nn.Module):
@@ -165,4 +165,4 @@ class CompactBilinearPool(nn.Module):
             if t.shape[1] != expected.shape[0]:
                 raise ValueError(f"{name} must have {expected.shape[0]} channels, got {t.shape[1]}")
         z = self.sketch(x.flatten(2).transpose(1, 2), y.flatten(2).transpose(1, 2)).mean(dim=1)
-        return _normalise(z, self.signed_sqrt, self.l2_normalize)
+        return _normalize(z, self.signed_sqrt, self.l2_normalize)
