@@ -52,9 +52,10 @@ class _PlaceLast(torch.autograd.Function):
     including inputs whose value was overwritten by a later duplicate.
     """
 
+    generate_vmap_rule = True  # works under torch.func.vmap, like torch's own max_unpool2d
+
     @staticmethod
-    def forward(ctx, values: torch.Tensor, indices: torch.Tensor, plane: int) -> torch.Tensor:
-        ctx.save_for_backward(indices)
+    def forward(values: torch.Tensor, indices: torch.Tensor, plane: int) -> torch.Tensor:
         positions = torch.arange(values.shape[-1], device=values.device).expand_as(indices)
         # For every output cell, the largest input position that names it (-1: none). An integer maximum
         # does not depend on the order in which the reduction visits the inputs, so this is deterministic.
@@ -62,6 +63,10 @@ class _PlaceLast(torch.autograd.Function):
         last = last.scatter_reduce(-1, indices, positions, reduce="amax")
         placed = values.gather(-1, last.clamp(min=0))
         return torch.where(last >= 0, placed, torch.zeros((), dtype=values.dtype, device=values.device))
+
+    @staticmethod
+    def setup_context(ctx, inputs, output) -> None:
+        ctx.save_for_backward(inputs[1])
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor):
@@ -88,7 +93,8 @@ def max_unpool2d(x: torch.Tensor, indices: torch.Tensor, kernel_size: IntPair, s
     padding``. Every max pool with this stride and padding satisfies that, whatever its dilation or
     ceil_mode (the window's end depends on the dilation, which unpooling is not told, so it is not
     checked). Otherwise a ``ValueError`` explains that ``output_size`` does not match the plane the
-    indices were computed on.
+    indices were computed on. (One exception: a dilated window that falls entirely on padding gives
+    ``-inf`` and an index outside the plane in torch; such indices are refused here.)
 
     Where windows overlap (stride < kernel_size, or a dilated pool), several inputs can share an index.
     Here the **last one in row-major order** wins, by construction: each cell takes the input with the
