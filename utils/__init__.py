@@ -26,7 +26,7 @@ from .experiments import (
     seed_table,
     summarize,
 )
-from .fast import fast_max_pool2d
+from .fast import FastMixedPool2d, FastSoftPool2d, FastStochasticPool2d, fast_max_pool2d
 from .models import count_parameters, lenet
 from .normalization import local_response_norm, lrn_paper_to_torch
 from .plotting import format_table, plot_grid, plot_history, plot_pooling, plot_seeds, show_images
@@ -59,6 +59,9 @@ __all__ = [
     "Comparison",
     "DATA_DIR",
     "DataError",
+    "FastMixedPool2d",
+    "FastSoftPool2d",
+    "FastStochasticPool2d",
     "GeM",
     "History",
     "MNIST_MEAN",

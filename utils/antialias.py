@@ -66,7 +66,8 @@ def blur_pool2d(x: torch.Tensor, filter_size: int = 3, stride: int = 2) -> torch
 def max_blur_pool2d(x: torch.Tensor, kernel_size: IntPair = 2, stride: int = 2, filter_size: int = 3) -> torch.Tensor:
     """Anti-aliased max pooling (MaxBlurPool): a max with stride 1, then :func:`blur_pool2d`.
 
-    ``y = blur_pool2d(max_pool2d(x, kernel_size, stride=1), filter_size, stride)``. With
+    ``y = blur_pool2d(max_pool2d(x, kernel_size, stride=1), filter_size, stride)``, with the dense max
+    from :func:`utils.fast_max_pool2d` (the same values, at a speed fit for training). With
     ``filter_size=1`` (no blur) it is plain ``max_pool2d(x, kernel_size, stride)`` whenever that
     pools every window; for 2x2 windows on an even size both give ``H / 2``.
     """

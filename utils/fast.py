@@ -1,9 +1,10 @@
 """Fast versions of operators whose reference implementation is written for reading, not speed.
 
 The reference ``utils.max_pool2d`` (``utils/pooling.py``) cuts every window out of the input, which
-is easy to check line by line but moves ``kH*kW`` times the data. The versions here give the same
-results (values, indices, ties, NaNs, gradients: the tests run over both) by other means, and say
-what they trade for speed.
+is easy to check line by line but moves ``kH*kW`` times the data; ``fast_max_pool2d`` gives the same
+results (values, indices, ties, NaNs, gradients: the tests run over both) without that copy. The
+layers are the pooling variants of ``utils/variants.py`` on torch's native pooling kernels, fast
+enough to train with. Each says what it trades for speed.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ._checks import IntPair, check_flag
+from ._checks import IntPair, check_flag, geometry
 from .pooling import _prepare
+from .variants import MixedPool2d, SoftPool2d, StochasticPool2d
 
 
 def _real_taps(length: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int) -> range:
@@ -158,3 +160,76 @@ def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | Non
     return (y, indices) if return_indices else y
 
 
+
+
+class FastMixedPool2d(MixedPool2d):
+    """:class:`utils.MixedPool2d` computed with torch's native max and average pooling kernels.
+
+    The same blend ``alpha * max + (1 - alpha) * avg`` and the same parameters (``learnable`` gives a
+    ``logit`` with ``alpha = sigmoid(logit)``); it trades the from-scratch operators, which a learner can
+    read, for kernels fast enough to train with.
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        alpha = self.alpha
+        return alpha * F.max_pool2d(x, self.kernel_size, self.stride) + (1 - alpha) * F.avg_pool2d(
+            x, self.kernel_size, self.stride)
+
+
+def _tiles(kernel_size: IntPair, stride: IntPair | None) -> tuple[int, int]:
+    """The fast layers below need windows that tile the map: stride equal to the kernel size."""
+    kernel, strides, _, _ = geometry(kernel_size, stride, 0)
+    if strides != kernel:
+        raise ValueError(f"stride must equal kernel_size for this fast layer (windows that tile the map), "
+                         f"got kernel_size={kernel_size}, stride={stride}; use the utils layer for overlapping windows")
+    return kernel
+
+
+def _crop_to_tiles(x: torch.Tensor, kernel: tuple[int, int]) -> torch.Tensor:
+    """Drop the last rows and columns that fill no whole window, as pooling with floor rounding does."""
+    height, width = (x.shape[-2] // kernel[0]) * kernel[0], (x.shape[-1] // kernel[1]) * kernel[1]
+    return x[..., :height, :width]
+
+
+class FastSoftPool2d(SoftPool2d):
+    """:class:`utils.SoftPool2d` for non-overlapping windows, from native pooling kernels.
+
+    ``y = avg_pool(x * e^(x - m)) / avg_pool(e^(x - m))`` with ``m`` the window's maximum, broadcast back
+    over its window (subtracting it keeps ``exp`` from overflowing and cancels in the ratio). It trades
+    generality (stride must equal kernel_size) for speed.
+    """
+
+    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None):
+        super().__init__(kernel_size, stride)
+        self.kernel = _tiles(kernel_size, stride)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = _crop_to_tiles(x, self.kernel)
+        peak = F.max_pool2d(x.detach(), self.kernel)
+        weights = torch.exp(x - peak.repeat_interleave(self.kernel[0], -2).repeat_interleave(self.kernel[1], -1))
+        return F.avg_pool2d(x * weights, self.kernel) / F.avg_pool2d(weights, self.kernel)
+
+
+class FastStochasticPool2d(StochasticPool2d):
+    """:class:`utils.StochasticPool2d` for non-overlapping windows of a non-negative input, vectorised.
+
+    Evaluation: ``sum a^2 / sum a`` as a ratio of two native average pools. Training: one draw per window
+    from a cumulative sum of its activations, with torch's global random generator. It trades generality
+    (stride must equal kernel_size) and the sign check of the reference for speed.
+    """
+
+    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None):
+        super().__init__(kernel_size, stride)
+        self.kernel = _tiles(kernel_size, stride)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = _crop_to_tiles(x, self.kernel)
+        if not self.training:
+            return F.avg_pool2d(x * x, self.kernel) / F.avg_pool2d(x, self.kernel).clamp(min=torch.finfo(x.dtype).tiny)
+        (kh, kw), (height, width) = self.kernel, x.shape[-2:]
+        windows = x.unflatten(-2, (height // kh, kh)).unflatten(-1, (width // kw, kw))  # (..., Ho, kh, Wo, kw)
+        windows = windows.transpose(-3, -2).flatten(-2)  # (..., Ho, Wo, kh*kw)
+        running = windows.detach().cumsum(dim=-1)
+        u = torch.rand(running.shape[:-1] + (1,), device=x.device, dtype=x.dtype) * running[..., -1:]
+        index = (running <= u).sum(dim=-1, keepdim=True).clamp(max=kh * kw - 1)  # the first i with running_i > u
+        return windows.gather(-1, index).squeeze(-1)

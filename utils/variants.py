@@ -13,8 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._checks import IntPair, check_feature_map, check_flag, check_int, geometry
-from .fast import fast_max_pool2d
-from .pooling import _prepare, _windows, avg_pool2d
+from .pooling import _prepare, _windows, avg_pool2d, max_pool2d
 
 
 def _check_number(value, name: str, low: float, high: float = math.inf, low_open: bool = False,
@@ -98,7 +97,7 @@ def gem_pool2d(x: torch.Tensor, p: float | torch.Tensor = 3.0, kernel_size: IntP
     _check_number(eps, "eps", low=0.0, low_open=True, tensor=False)
     kernel = tuple(x.shape[-2:]) if kernel_size is None else kernel_size
     if not torch.is_tensor(p) and math.isinf(p):  # the limit p -> inf: the window's maximum
-        return fast_max_pool2d(x.clamp(min=eps), kernel, stride)
+        return max_pool2d(x.clamp(min=eps), kernel, stride)
     powered = x.clamp(min=eps).pow(p)
     return avg_pool2d(powered, kernel, stride).pow(1.0 / p)
 
@@ -125,7 +124,7 @@ def mixed_pool2d(x: torch.Tensor, alpha: float | torch.Tensor, kernel_size: IntP
     and a constant input stays constant. (Adding the two, max + avg, doubles the scale instead.)
     """
     _check_number(alpha, "alpha", low=0.0, high=1.0)
-    maximum = fast_max_pool2d(x, kernel_size, stride, padding)
+    maximum = max_pool2d(x, kernel_size, stride, padding)
     average = avg_pool2d(x, kernel_size, stride, padding)
     return alpha * maximum + (1 - alpha) * average
 
