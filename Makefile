@@ -16,8 +16,12 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
 .PHONY: lab test lint unit nbval refresh data slides clean
 
+# A .venv left by another Python (say 3.12) would be reused and fail deep inside pip: check both.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version.split()[0] + "; run make PYTHON=/path/to/python3.11")'
+	@if [ -e $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+		echo "$(VENV) was built by Python $$($(BIN)/python -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo '(broken)'), not 3.11: remove it (rm -rf $(VENV)) and run make again" >&2; \
+		exit 1; fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[lab,test]"

@@ -1,14 +1,14 @@
-"""Benchmark utils.max_pool2d against torch's native max pooling, side by side in one run.
+"""Benchmark utils.max_pool2d (reference) and utils.fast_max_pool2d against torch's native max pooling.
 
     python scripts/benchmark_max_pool.py                # batch 32 x 64 channels x 56x56, float32, CPU
     python scripts/benchmark_max_pool.py --device cuda --threads 1 --repeat 20
 
 For each pooling configuration it times (best of --repeat calls): torch's native kernel on a
-contiguous NCHW tensor, the same kernel on a channels_last tensor, utils.max_pool2d (values only),
-and both with return_indices=True. It reports milliseconds, the speed relative to native NCHW, and
-the achieved bandwidth (bytes read + written) against this machine's memory-copy bandwidth, the
-limit for a memory-bound operator. Ratios are measured in the same run, so a busy machine slows
-every column alike.
+contiguous NCHW tensor, the same kernel on a channels_last tensor, the readable reference
+utils.max_pool2d and utils.fast_max_pool2d (values only), and the same with return_indices=True. It
+reports milliseconds, the speed relative to native NCHW, and the achieved bandwidth (bytes read +
+written) against this machine's memory-copy bandwidth, the limit for a memory-bound operator. Ratios
+are measured in the same run, so a busy machine slows every column alike.
 """
 
 from __future__ import annotations
@@ -52,12 +52,13 @@ def main() -> None:
         methods = [
             ("native, NCHW", lambda c=config: F.max_pool2d(x, **c), values_bytes),
             ("native, channels_last", lambda c=config: F.max_pool2d(x_cl, **c), values_bytes),
-            ("utils.max_pool2d", lambda c=config: utils.max_pool2d(x, **c), values_bytes),
+            ("utils.max_pool2d (reference)", lambda c=config: utils.max_pool2d(x, **c), values_bytes),
+            ("utils.fast_max_pool2d", lambda c=config: utils.fast_max_pool2d(x, **c), values_bytes),
             ("native, NCHW, indices", lambda c=config: F.max_pool2d(x, **c, return_indices=True), indices_bytes),
-            ("utils.max_pool2d, indices",
-             lambda c=config: utils.max_pool2d(x, **c, return_indices=True), indices_bytes),
+            ("utils.fast_max_pool2d, indices",
+             lambda c=config: utils.fast_max_pool2d(x, **c, return_indices=True), indices_bytes),
         ]
-        assert torch.equal(utils.max_pool2d(x, **config), out)
+        assert torch.equal(utils.max_pool2d(x, **config), out) and torch.equal(utils.fast_max_pool2d(x, **config), out)
         name = "k={kernel_size} s={stride} p={padding}".format(**config)
         times = {}
         for method, fn, nbytes in methods:

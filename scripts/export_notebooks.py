@@ -24,21 +24,20 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import re
 import shutil
 import sys
 from pathlib import Path
 
 import nbformat
+from launch_cells import BADGE_LINE
 from nbconvert import HTMLExporter, SlidesExporter
+from notebook_cli import ROOT
 from traitlets.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
 EXPORT_DIR = ROOT / "scripts" / "export"
 TEMPLATES = EXPORT_DIR / "templates"
 REVEAL = EXPORT_DIR / "vendor" / "reveal.js"
 MATHJAX_FILE = "tex-svg-full.js"  # one file: the TeX input, every TeX extension and the SVG output with its font
-COLAB_BADGE = re.compile(r"^\[!\[Open In Colab\]\([^)\s]*\)\]\([^)\s]*\)[ \t]*\n*", re.MULTILINE)
 
 
 def without_colab_badge(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -46,7 +45,7 @@ def without_colab_badge(notebook: nbformat.NotebookNode) -> nbformat.NotebookNod
     notebook = nbformat.from_dict(notebook)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = COLAB_BADGE.sub("", cell.source)
+            cell.source = BADGE_LINE.sub("", cell.source)
     return notebook
 
 

@@ -14,16 +14,18 @@ Only the title cell's badge line and the install cell are touched, never outputs
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
-from pathlib import Path
 
 import nbformat
 import notebook_cli
+from notebook_cli import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 COLAB_CELL_ID = "colab-setup"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+# The badge line that badge() writes, with any repository in it (the HTML export removes it).
+BADGE_LINE = re.compile(r"^\[!\[Open In Colab\]\([^)\s]*\)\]\([^)\s]*\)[ \t]*\n*", re.MULTILINE)
 
 
 def repository() -> str:

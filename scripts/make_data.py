@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 SEED = 0
 TRAIN_PER_CLASS, TEST_PER_CLASS = 400, 100
 IMAGES = ("chelsea", "astronaut", "coffee", "camera", "text", "brick")
@@ -42,7 +42,7 @@ def make_mnist() -> None:
         test.append(members[TRAIN_PER_CLASS : TRAIN_PER_CLASS + TEST_PER_CLASS])
     train_idx = rng.permutation(np.concatenate(train))
     test_idx = rng.permutation(np.concatenate(test))
-    raw = ROOT / "MNIST" / "raw"
+    raw = DATA / "MNIST" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     write_idx(raw / "train-images-idx3-ubyte", images[train_idx])
     write_idx(raw / "train-labels-idx1-ubyte", labels[train_idx].astype(np.uint8))
@@ -54,7 +54,7 @@ def make_images() -> None:
     from PIL import Image
     from skimage import data
 
-    folder = ROOT / "images"
+    folder = DATA / "images"
     folder.mkdir(parents=True, exist_ok=True)
     for name in IMAGES:
         Image.fromarray(getattr(data, name)()).save(folder / f"{name}.png", optimize=True)
@@ -63,8 +63,8 @@ def make_images() -> None:
 def main() -> None:
     make_mnist()
     make_images()
-    for path in sorted(p for p in ROOT.rglob("*") if p.is_file() and p.name != "README.md"):
-        print(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(ROOT)}")
+    for path in sorted(p for p in DATA.rglob("*") if p.is_file() and p.name != "README.md"):
+        print(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(DATA)}")
 
 
 if __name__ == "__main__":

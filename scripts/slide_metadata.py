@@ -34,16 +34,14 @@ that every committed notebook already matches these rules).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import nbformat
 import notebook_cli
+from launch_cells import COLAB_CELL_ID
 
-ROOT = Path(__file__).resolve().parent.parent
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 LONG_CODE_LINES = 15
 LONG_MARKDOWN_LINES = 20
-COLAB_CELL_ID = "colab-setup"
 
 
 def _first_line(cell) -> str:

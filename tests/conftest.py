@@ -2,10 +2,17 @@
 
 from collections import Counter
 
-import matplotlib
 import pytest
-import torch
-from hypothesis import HealthCheck, settings
+
+try:
+    import matplotlib
+    import torch
+    from hypothesis import HealthCheck, settings
+except ImportError as err:  # the environment was not built, or not by this repository's install step
+    raise pytest.UsageError(
+        f"{err}. The course's environment is incomplete: run `make test` (it builds .venv first), or "
+        '`python -m pip install -e ".[lab,test]"` in your own Python 3.11 environment.'
+    ) from err
 
 matplotlib.use("Agg")
 # The tests run thousands of operations on tiny tensors, where waking a thread pool costs more than

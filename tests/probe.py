@@ -197,6 +197,10 @@ OPS = [
        dict(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=True, return_indices=True),
        ints=("kernel_size", "stride", "padding", "dilation"), flags=("ceil_mode", "return_indices"),
        floating_only=False),
+    Op("fast_max_pool2d", utils.fast_max_pool2d, F.max_pool2d,
+       dict(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=True, return_indices=True),
+       ints=("kernel_size", "stride", "padding", "dilation"), flags=("ceil_mode", "return_indices"),
+       floating_only=False),
     Op("avg_pool2d", utils.avg_pool2d, F.avg_pool2d,
        dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
        ints=("kernel_size", "stride", "padding"), flags=("ceil_mode", "count_include_pad")),
@@ -208,7 +212,7 @@ OPS = [
        dict(output_size=(3, 4), return_indices=True), ints=("output_size",), flags=("return_indices",)),
     Op("local_response_norm", utils.local_response_norm, F.local_response_norm,
        dict(size=3, alpha=1e-2, beta=0.75, k=1.0), ints=("size",),
-       bad_inputs=("zero channels", "2-D", "a list", "None", "complex", "bool")),
+       bad_inputs=("2-D", "a list", "None", "complex", "bool")),
     Op("mixed_pool2d", lambda x, **k: utils.mixed_pool2d(x, 0.3, **k), None, dict(kernel_size=2, stride=2),
        ints=("kernel_size", "stride"), check=_finite_or_nan),
     Op("soft_pool2d", utils.soft_pool2d, None, dict(kernel_size=2, stride=2), ints=("kernel_size", "stride"),
@@ -223,7 +227,8 @@ OPS = [
     Op("max_blur_pool2d", utils.max_blur_pool2d, None, dict(kernel_size=2, stride=2, filter_size=3),
        ints=("kernel_size", "stride", "filter_size"), check=_finite_or_nan,
        valid_inputs=("float64", "3-D unbatched", "zero batch")),
-    Op("weighted_avg_pool2d", lambda x, **k: utils.weighted_avg_pool2d(x, torch.full((2, 2), 0.25), **k),
+    Op("weighted_avg_pool2d",
+       lambda x, **k: utils.weighted_avg_pool2d(x, torch.full((2, 2), 0.25, device=getattr(x, "device", "cpu")), **k),
        lambda x, **k: F.avg_pool2d(x, 2, **k), dict(stride=2, padding=1), ints=("stride", "padding"),
        valid_inputs=("nan and inf", "float64", "3-D unbatched", "zero batch")),
 ]
@@ -253,6 +258,11 @@ def _op_cases(op: Op) -> list[Case]:
     grad_x = op.x.clone().requires_grad_()
     cases.append(Case(f"{op.name}: requires_grad", lambda: _detach(op.ours(grad_x, **op.kwargs)),
                       theirs(op.x), check=op.check))
+    if op.theirs is not None:
+        for label in ("nan and inf", "float64", "zero batch"):
+            x = VALID_INPUTS[label](op.x)
+            cases.append(Case(f"{op.name}: gradient, {label}", lambda x=x: _gradient(op.ours, x, op.kwargs),
+                              lambda x=x: _gradient(op.theirs, x, op.kwargs)))
     meta = op.x.to("meta")
     cases.append(Case(f"{op.name}: meta tensor", ours(meta), theirs(meta), check=op.check))
     cases.append(Case(f"{op.name}: vmap over the batch", _vmapped(op), lambda op=op: _looped(op), check=op.check))
@@ -269,6 +279,15 @@ def _op_cases(op: Op) -> list[Case]:
         for label, value in BAD_FLAGS.items():
             cases.append(Case(f"{op.name}: {flag}={label}", ours(op.x, **{flag: value}), bad=flag))
     return cases
+
+
+def _gradient(fn, x, kwargs):
+    """The gradient of a fixed weighted sum of the outputs (values only, not indices)."""
+    leaf = x.clone().requires_grad_()
+    y = _first(fn(leaf, **kwargs))
+    weights = torch.linspace(-1, 1, y.numel(), dtype=y.dtype).view(y.shape)
+    (y * weights).nan_to_num(0.0).sum().backward()
+    return leaf.grad
 
 
 def _detach(y):
@@ -301,6 +320,43 @@ def _layer_cases() -> list[Case]:
     return cases
 
 
+def _unpool_cases() -> list[Case]:
+    """max_unpool2d needs indices that match its values, so its table is written out here."""
+    pooled, indices = F.max_pool2d(X, 2, return_indices=True)  # X is 7x6: output_size is needed
+    args = dict(kernel_size=2, output_size=(7, 6))
+
+    def both(values, label, **changes):
+        return Case(f"max_unpool2d: {label}", lambda: utils.max_unpool2d(values, indices, **(args | changes)),
+                    lambda: F.max_unpool2d(values, indices, **(args | changes)))
+
+    cases = [both(_with_specials(pooled), "nan and inf"), both(pooled.double(), "float64"),
+             both(pooled.half(), "float16"),
+             Case("max_unpool2d: zero batch", lambda: utils.max_unpool2d(pooled[:0], indices[:0], **args),
+                  lambda: F.max_unpool2d(pooled[:0], indices[:0], **args)),
+             Case("max_unpool2d: meta tensors",
+                  lambda: utils.max_unpool2d(pooled.to("meta"), indices.to("meta"), **args),
+                  lambda: F.max_unpool2d(pooled.to("meta"), indices.to("meta"), **args)),
+             Case("max_unpool2d: gradient", lambda: _gradient(lambda t, **k: utils.max_unpool2d(t, indices, **k),
+                                                              pooled, args),
+                  lambda: _gradient(lambda t, **k: F.max_unpool2d(t, indices, **k), pooled, args)),
+             Case("max_unpool2d: x a list", lambda: utils.max_unpool2d(pooled.tolist(), indices, **args), bad="x"),
+             Case("max_unpool2d: indices int32", lambda: utils.max_unpool2d(pooled, indices.int(), **args),
+                  bad="indices"),
+             Case("max_unpool2d: indices of a 6x5 plane, unpooled to 6x4",
+                  lambda: utils.max_unpool2d(*F.max_pool2d(X[..., :6, :5], 2, return_indices=True), 2),
+                  bad="output_size"),
+             Case("max_unpool2d: output_size=2**62", lambda: utils.max_unpool2d(pooled, indices, 2,
+                                                                                output_size=(2**62, 6)),
+                  bad="output_size")]
+    for param in ("kernel_size", "stride", "padding"):
+        for label, value in BAD_INTS.items():
+            if (param, label) in VALID_SETTINGS:
+                continue
+            cases.append(Case(f"max_unpool2d: {param}={label}",
+                              lambda k={param: value}: utils.max_unpool2d(pooled, indices, **(args | k)), bad=param))
+    return cases
+
+
 def _special_cases() -> list[Case]:
     """The examples of the issue that do not fit the table's pattern."""
     nan_grid = torch.arange(16.0).reshape(1, 1, 4, 4)
@@ -325,16 +381,21 @@ def _special_cases() -> list[Case]:
         Case("lp_pool2d: p=tensor(-2.0)", lambda: utils.lp_pool2d(signs, torch.tensor(-2.0), 2), bad="norm_type"),
         Case("gem_pool2d: p=tensor(-2.0)", lambda: utils.gem_pool2d(signs.abs(), torch.tensor(-2.0)), bad="p"),
         Case("mixed_pool2d: alpha=tensor(2.0)", lambda: utils.mixed_pool2d(signs, torch.tensor(2.0), 2), bad="alpha"),
-        Case("max_pool2d: window in the padding, no grad",
-             lambda: utils.max_pool2d(column, **geometry), lambda: F.max_pool2d(column, **geometry)),
-        Case("max_pool2d: window in the padding, with grad",
-             lambda: utils.max_pool2d(column_grad, **geometry).detach(), lambda: F.max_pool2d(column, **geometry)),
-        Case("max_pool2d: divisor_override=True", lambda: utils.avg_pool2d(signs, 2, divisor_override=True),
+        *[case for pool in (utils.max_pool2d, utils.fast_max_pool2d) for case in (
+            Case(f"{pool.__name__}: window in the padding, no grad",
+                 lambda pool=pool: pool(column, **geometry), lambda: F.max_pool2d(column, **geometry)),
+            Case(f"{pool.__name__}: window in the padding, with grad",
+                 lambda pool=pool: pool(column_grad, **geometry).detach(), lambda: F.max_pool2d(column, **geometry)),
+        )],
+        Case("avg_pool2d: divisor_override=True", lambda: utils.avg_pool2d(signs, 2, divisor_override=True),
              bad="divisor_override"),
-        Case("max_pool2d: kernel 10**6 on 3x3", lambda: utils.max_pool2d(torch.ones(1, 1, 3, 3), 10**6, 1, 5 * 10**5),
+        Case("max_pool2d: kernel 10**6 on 3x3 (the reference refuses)",
+             lambda: utils.max_pool2d(torch.ones(1, 1, 3, 3), 10**6, 1, 5 * 10**5), bad="kernel_size"),
+        Case("fast_max_pool2d: kernel 10**6 on 3x3",
+             lambda: utils.fast_max_pool2d(torch.ones(1, 1, 3, 3), 10**6, 1, 5 * 10**5),
              lambda: F.max_pool2d(torch.ones(1, 1, 3, 3), 10**6, 1, 5 * 10**5)),
-        Case("max_pool2d: kernel 10**6 on 3x3, indices",
-             lambda: utils.max_pool2d(torch.ones(1, 1, 3, 3), 10**6, 1, 5 * 10**5, return_indices=True),
+        Case("fast_max_pool2d: kernel 10**6 on 3x3, indices",
+             lambda: utils.fast_max_pool2d(torch.ones(1, 1, 3, 3), 10**6, 1, 5 * 10**5, return_indices=True),
              lambda: F.max_pool2d(torch.ones(1, 1, 3, 3), 10**6, 1, 5 * 10**5, return_indices=True)),
         Case("adaptive_bins(5, 2**40)", lambda: utils.adaptive_bins(5, 2**40), bad="out"),
         Case("adaptive_avg_pool2d: output_size=2**62", lambda: utils.adaptive_avg_pool2d(signs, 2**62),
@@ -372,8 +433,14 @@ def _plot(values) -> bool:
     return True
 
 
+def warm_up() -> None:
+    """The first operations on meta tensors load torch's Python meta kernels, once, which takes seconds."""
+    meta = torch.ones(1, 1, 4, 4, device="meta")
+    (F.pad(meta, (1, 1, 1, 1)).unfold(-1, 2, 1).sum(-1) / 2).amax(-1)
+
+
 def cases() -> list[Case]:
-    return [case for op in OPS for case in _op_cases(op)] + _layer_cases() + _special_cases()
+    return [case for op in OPS for case in _op_cases(op)] + _layer_cases() + _unpool_cases() + _special_cases()
 
 
 def main() -> None:
@@ -381,6 +448,7 @@ def main() -> None:
 
     matplotlib.use("Agg")
     torch.set_num_threads(1)
+    warm_up()
     outcomes = Counter()
     for case in cases():
         outcome, detail = run(case)

@@ -61,11 +61,11 @@ def test_max_blur_lenet_keeps_max_pooling_shapes_and_has_no_extra_parameters():
 
 
 @pytest.mark.parametrize(("call", "message"), [
-    (lambda: utils.binomial_filter(0), "size must be a positive int"),
-    (lambda: utils.blur_pool2d(torch.ones(1, 1, 4, 4), stride=0), "stride must be a positive int"),
+    (lambda: utils.binomial_filter(0), "size must be >= 1"),
+    (lambda: utils.blur_pool2d(torch.ones(1, 1, 4, 4), stride=0), "stride must be >= 1"),
     (lambda: utils.blur_pool2d(torch.ones(1, 1, 2, 2), filter_size=5), "smaller than the input"),
     (lambda: utils.blur_pool2d(torch.ones(4, 4)), "3-D"),
-    (lambda: utils.MaxBlurPool2d(filter_size=0), "size must be a positive int"),
+    (lambda: utils.MaxBlurPool2d(filter_size=0), "size must be >= 1"),
 ])
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):

@@ -142,7 +142,7 @@ def test_compact_bilinear_pool_is_a_fixed_head_with_gradients():
     (lambda: utils.bilinear_pool(torch.ones(2, 3, 4, 4), torch.ones(2, 3, 5, 4)), "y must have the batch size"),
     (lambda: utils.count_sketch(torch.ones(3), torch.zeros(2, dtype=torch.int64), torch.ones(2), 4), "shape"),
     (lambda: utils.count_sketch(torch.ones(2), torch.tensor([0, 4]), torch.ones(2), 4), r"\[0, output_dim=4\)"),
-    (lambda: utils.TensorSketch(3, output_dim=0), "output_dim must be a positive int"),
+    (lambda: utils.TensorSketch(3, output_dim=0), "output_dim must be >= 1"),
     (lambda: utils.CompactBilinearPool(3)(torch.ones(1, 4, 2, 2)), "x must have 3 channels"),
 ])
 def test_bad_arguments_are_named(call, message):

@@ -72,6 +72,22 @@ def test_a_missing_file_names_itself_and_the_rebuild_command(data_copy):
         utils.load_image("chelsea", root=data_copy)
 
 
+@pytest.mark.parametrize("train", [True, False])
+def test_a_missing_file_of_the_other_split_is_named_too(data_copy, train):
+    # torchvision opens nothing until both splits exist, then blames the data set and suggests a download
+    other = "t10k-images-idx3-ubyte" if train else "train-labels-idx1-ubyte"
+    (data_copy / "MNIST/raw" / other).unlink()
+    with pytest.raises(utils.DataError, match=rf"(?s)Missing data file .*{other}.*make data"):
+        utils.load_mnist(train, root=data_copy)
+
+
+def test_loaders_refuse_flags_that_are_not_bools():
+    with pytest.raises(TypeError, match="train must be a bool"):
+        utils.load_mnist(train="test")
+    with pytest.raises(TypeError, match="normalize must be a bool"):
+        utils.load_mnist(normalize=1)
+
+
 def test_verify_accepts_intact_files_and_rejects_unknown_names():
     assert utils.verify("images/text.png").is_file()
     with pytest.raises(ValueError, match="relative_path"):

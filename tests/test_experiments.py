@@ -2,7 +2,6 @@
 
 import math
 
-import matplotlib.pyplot as plt
 import pytest
 import torch
 from torch import nn
@@ -92,14 +91,6 @@ def test_accuracy_se_is_the_binomial_standard_error():
     for bad in [(1.5, 10), (0.5, 0), (0.5, 2.0)]:
         with pytest.raises(ValueError):
             utils.accuracy_se(*bad)
-
-
-def test_plot_seeds_draws_every_seed_and_joins_pairs():
-    ax = utils.plot_seeds({"max": [0.9, 0.92, 0.91], "avg": [0.8, 0.85, 0.82]}, title="race")
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["max", "avg"]
-    assert ax.get_title() == "race" and ax.get_ylabel() == "test accuracy"
-    assert len(ax.lines) >= 3  # one grey line per seed, plus the error bars
-    plt.close(ax.figure)
 
 
 def blobs(n: int, seed: int):

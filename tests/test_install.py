@@ -4,6 +4,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,19 +41,10 @@ def test_make_test_compares_notebooks_strictly_at_one_and_at_four_threads():
 
 
 def environment_yml() -> tuple[list[str], list[str]]:
-    """The conda dependencies and the pip lines of environment.yml (a small, flat file: no YAML library needed)."""
-    conda, pip, key = [], [], None
-    for line in (ROOT / "environment.yml").read_text().splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line.startswith(" "):  # a top-level key: name, channels, dependencies
-            key = line.split(":")[0]
-            continue
-        item = line.strip().removeprefix("- ").split(" #")[0].strip()
-        if key != "dependencies" or item == "pip:":
-            continue
-        (pip if len(line) - len(line.lstrip()) > 2 else conda).append(item)
-    return conda, pip
+    """The conda dependencies and the pip lines of environment.yml."""
+    dependencies = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    pip = next(item["pip"] for item in dependencies if isinstance(item, dict))
+    return [item for item in dependencies if isinstance(item, str)], pip
 
 
 def installed_extras() -> list[str]:

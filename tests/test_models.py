@@ -1,6 +1,5 @@
 """The LeNet-style builder, receptive fields (computed vs measured), the training loop, shifts, tables."""
 
-import matplotlib.pyplot as plt
 import pytest
 import torch
 from hypothesis import given, settings
@@ -174,39 +173,3 @@ def test_fit_rejects_bad_arguments(kwargs, match):
     args = dict(train_data=blobs(8, 0)) | kwargs
     with pytest.raises(ValueError, match=match):
         utils.fit(tiny_net(), progress=False, **args)
-
-
-def test_shift_images_moves_content_without_wrapping():
-    x = torch.arange(1.0, 10.0).reshape(1, 3, 3)
-    assert utils.shift_images(x, 1, 0).tolist() == [[[0, 0, 0], [1, 2, 3], [4, 5, 6]]]
-    assert utils.shift_images(x, -2, 2).tolist() == [[[0, 0, 7], [0, 0, 0], [0, 0, 0]]]
-    assert torch.equal(utils.shift_images(x, 0, 0), x)
-    assert utils.shift_images(x, 0, 1, fill=-1.0)[0, :, 0].tolist() == [-1, -1, -1]
-    with pytest.raises(ValueError, match=r"dx must be an int with \|dx\| < 3"):
-        utils.shift_images(x, 0, 3)
-    with pytest.raises(ValueError, match="at least 2 dimensions"):
-        utils.shift_images(torch.zeros(3), 0, 0)
-
-
-def test_format_table_aligns_and_formats_columns():
-    text = utils.format_table([dict(model="max", params=21840, acc=0.91234), dict(model="none", params=5, acc=0.9)],
-                              {"params": ",d", "acc": ".3f"})
-    assert text.splitlines() == ["model  params    acc", "-----  ------  -----", "max    21,840  0.912",
-                                 "none        5  0.900"]
-    with pytest.raises(ValueError, match="rows must all have"):
-        utils.format_table([dict(a=1), dict(b=2)])
-    with pytest.raises(ValueError, match="formats names columns"):
-        utils.format_table([dict(a=1)], {"b": "d"})
-
-
-def test_plot_history_draws_a_band_for_several_seeds():
-    runs = [utils.History(test_acc=[0.5, 0.7]), utils.History(test_acc=[0.6, 0.9])]
-    ax = utils.plot_history({"max": runs, "single": runs[0]})
-    assert [line.get_label() for line in ax.get_lines()] == ["max", "single"]
-    assert list(ax.get_lines()[0].get_ydata()) == pytest.approx([0.55, 0.8])
-    assert len(ax.collections) == 1 and ax.get_ylabel() == "test accuracy" and ax.get_xlabel() == "epoch"
-    with pytest.raises(ValueError, match="metric"):
-        utils.plot_history({"a": runs[0]}, metric="f1")
-    with pytest.raises(ValueError, match="no train_loss values"):
-        utils.plot_history({"a": runs[0]}, metric="train_loss")
-    plt.close("all")

@@ -73,8 +73,8 @@ def test_shape_is_kept_and_a_3d_input_is_normalised_along_dimension_one():
 @pytest.mark.parametrize(("args", "message"), [
     ((torch.ones(4, 4), 3), "at least 3 dimensions"),
     ((torch.ones(1, 4, 4, dtype=torch.int64), 3), "floating-point"),
-    ((torch.ones(1, 4, 4), 0), "size must be a positive int"),
-    ((torch.ones(1, 4, 4), 2.5), "size must be a positive int"),
+    ((torch.ones(1, 4, 4), 0), "size must be >= 1"),
+    ((torch.ones(1, 4, 4), 2.5), "size must be an int"),
 ])
 def test_local_response_norm_rejects_bad_arguments(args, message):
     with pytest.raises(ValueError, match=message):
@@ -82,5 +82,5 @@ def test_local_response_norm_rejects_bad_arguments(args, message):
 
 
 def test_lrn_paper_to_torch_rejects_bad_n():
-    with pytest.raises(ValueError, match="n must be a positive int"):
+    with pytest.raises(ValueError, match="n must be >= 1"):
         utils.lrn_paper_to_torch(n=0)

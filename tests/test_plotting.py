@@ -91,3 +91,35 @@ def test_show_images_rejects_bad_input():
         utils.show_images([torch.rand(4, 4)], ["a", "b"])
     with pytest.raises(ValueError, match=r"images\[0\]"):
         utils.show_images([torch.rand(2, 3, 4, 4)])
+
+
+def test_format_table_aligns_and_formats_columns():
+    text = utils.format_table([dict(model="max", params=21840, acc=0.91234), dict(model="none", params=5, acc=0.9)],
+                              {"params": ",d", "acc": ".3f"})
+    assert text.splitlines() == ["model  params    acc", "-----  ------  -----", "max    21,840  0.912",
+                                 "none        5  0.900"]
+    with pytest.raises(ValueError, match="rows must all have"):
+        utils.format_table([dict(a=1), dict(b=2)])
+    with pytest.raises(ValueError, match="formats names columns"):
+        utils.format_table([dict(a=1)], {"b": "d"})
+
+
+def test_plot_history_draws_a_band_for_several_seeds():
+    runs = [utils.History(test_acc=[0.5, 0.7]), utils.History(test_acc=[0.6, 0.9])]
+    ax = utils.plot_history({"max": runs, "single": runs[0]})
+    assert [line.get_label() for line in ax.get_lines()] == ["max", "single"]
+    assert list(ax.get_lines()[0].get_ydata()) == pytest.approx([0.55, 0.8])
+    assert len(ax.collections) == 1 and ax.get_ylabel() == "test accuracy" and ax.get_xlabel() == "epoch"
+    with pytest.raises(ValueError, match="metric"):
+        utils.plot_history({"a": runs[0]}, metric="f1")
+    with pytest.raises(ValueError, match="no train_loss values"):
+        utils.plot_history({"a": runs[0]}, metric="train_loss")
+    plt.close("all")
+
+
+def test_plot_seeds_draws_every_seed_and_joins_pairs():
+    ax = utils.plot_seeds({"max": [0.9, 0.92, 0.91], "avg": [0.8, 0.85, 0.82]}, title="race")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["max", "avg"]
+    assert ax.get_title() == "race" and ax.get_ylabel() == "test accuracy"
+    assert len(ax.lines) >= 3  # one grey line per seed, plus the error bars
+    plt.close(ax.figure)

@@ -104,7 +104,7 @@ def test_window_positions_agree_with_the_shape_formula():
         (lambda: utils.pool_output_shape((5, 5), (2, 2, 2)), "kernel_size must be an int or a pair"),
         (lambda: utils.pool_output_shape((5, 5), True), "kernel_size must be an int or a pair"),
         (lambda: utils.pool_output_shape((5, 6), (2, 3), padding=(1, 2)), r"padding \(width\)"),
-        (lambda: utils.conv_output_size(5, 2, stride=0), "stride must be an int >= 1"),
+        (lambda: utils.conv_output_size(5, 2, stride=0), "stride must be >= 1"),
     ],
 )
 def test_bad_arguments_raise_value_errors_that_name_them(call, match):

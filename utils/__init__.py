@@ -26,6 +26,7 @@ from .experiments import (
     seed_table,
     summarize,
 )
+from .fast import FastMixedPool2d, FastSoftPool2d, FastStochasticPool2d, fast_max_pool2d
 from .models import count_parameters, lenet
 from .normalization import local_response_norm, lrn_paper_to_torch
 from .plotting import format_table, plot_grid, plot_history, plot_pooling, plot_seeds, show_images
@@ -35,7 +36,7 @@ from .receptive import ReceptiveField, footprint_box, gradient_footprint, recept
 from .runtime import get_device, set_seed
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
 from .training import History, evaluate, fit, predict
-from .transforms import shift_images
+from .transforms import shift_images, standardize
 from .unpooling import max_unpool2d, unpool_output_shape
 from .variants import (
     GeM,
@@ -58,6 +59,9 @@ __all__ = [
     "Comparison",
     "DATA_DIR",
     "DataError",
+    "FastMixedPool2d",
+    "FastSoftPool2d",
+    "FastStochasticPool2d",
     "GeM",
     "History",
     "MNIST_MEAN",
@@ -87,6 +91,7 @@ __all__ = [
     "count_sketch",
     "describe_pooling",
     "evaluate",
+    "fast_max_pool2d",
     "fit",
     "fit_seeds",
     "footprint_box",
@@ -123,6 +128,7 @@ __all__ = [
     "show_images",
     "signed_sqrt",
     "soft_pool2d",
+    "standardize",
     "stochastic_pool2d",
     "summarize",
     "time_call",

@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_feature_map
+from ._checks import check_feature_map, check_flag, check_int
 from .pooling import select_max
 
 OutputSize = int | None | tuple[int | None, int | None]
 
+# The most bins along one dimension (in and out): a million per side is far beyond any feature map,
+# and refusing more at once beats building a list of 2**40 bins.
+MAX_BINS = 2**20
+
 
 def adaptive_bins(size: int, out: int) -> list[tuple[int, int]]:
     """``[(start, end), ...]``: the input range each of the ``out`` outputs pools (end exclusive)."""
-    for name, value in (("size", size), ("out", out)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    check_int(size, "size", 1, MAX_BINS)
+    check_int(out, "out", 1, MAX_BINS)
     return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
 
 
@@ -39,30 +42,34 @@ def _output_hw(x: torch.Tensor, output_size: OutputSize) -> tuple[int, int]:
     hw = tuple(x.shape[-2 + i] if s is None else s for i, s in enumerate(sizes))
     if any(not isinstance(s, int) or isinstance(s, bool) or s < 1 for s in hw):
         raise ValueError(f"output_size must hold positive ints (or None to keep a dimension), got {output_size!r}")
+    if max(hw) > MAX_BINS or max(x.shape[-2:]) > MAX_BINS:
+        raise ValueError(f"output_size and the input's height and width must be at most {MAX_BINS}, "
+                         f"got output_size={output_size!r} for an input of shape {tuple(x.shape)}")
     return hw
 
 
-def _bin_matrix(size: int, out: int, x: torch.Tensor) -> torch.Tensor:
-    """(out, size) matrix whose row i averages bin i."""
-    matrix = torch.zeros(out, size, dtype=x.dtype, device=x.device)
-    for i, (start, end) in enumerate(adaptive_bins(size, out)):
-        matrix[i, start:end] = 1.0 / (end - start)
-    return matrix
+def _average_bins(x: torch.Tensor, dim: int, out: int) -> torch.Tensor:
+    """Average each adaptive bin of ``x`` along ``dim``: the bins' cells are gathered (padded to the
+    longest bin), the padding cells zeroed, then summed and divided by each bin's length. Zeroing
+    with a mask, not multiplying by a 0/1 weight, keeps a NaN or inf inside its own bins."""
+    cells, valid = _bin_cells(x.shape[dim], out, x.device)
+    moved = x.movedim(dim, -1)
+    windows = moved[..., cells].masked_fill(~valid, 0)  # (..., out, L)
+    return (windows.sum(dim=-1) / valid.sum(dim=-1)).movedim(-1, dim)
 
 
 def adaptive_avg_pool2d(x: torch.Tensor, output_size: OutputSize) -> torch.Tensor:
     """Adaptive average pooling, the counterpart of ``torch.nn.functional.adaptive_avg_pool2d``.
 
     ``y[..., i, j] = mean of x[..., start_i:end_i, start_j:end_j]``. Averaging over a rectangle is
-    separable, so ``y = A_H x A_W^T`` with one bin-averaging matrix per dimension. ``output_size=1``
-    is global average pooling: one value per channel, ``x.mean((-2, -1))``.
+    separable: average the row bins, then the column bins (in float32 for half-precision input, whose
+    sums would lose digits). ``output_size=1`` is global average pooling: one value per channel,
+    ``x.mean((-2, -1))``.
     """
     out_h, out_w = _output_hw(x, output_size)
-    if not x.is_floating_point():
-        raise ValueError(f"x must be a floating-point tensor (torch rejects {x.dtype} here); use x.float()")
-    rows = _bin_matrix(x.shape[-2], out_h, x)
-    cols = _bin_matrix(x.shape[-1], out_w, x)
-    return rows @ x @ cols.T
+    low_precision = x.dtype in (torch.float16, torch.bfloat16)
+    y = _average_bins(x.float() if low_precision else x, -2, out_h)
+    return _average_bins(y, -1, out_w).to(x.dtype)
 
 
 def _bin_cells(size: int, out: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -83,14 +90,13 @@ def adaptive_max_pool2d(x: torch.Tensor, output_size: OutputSize, return_indices
     offsets ``h * W + w`` in the input plane, ties going to the first maximum in row-major order.
     """
     out_h, out_w = _output_hw(x, output_size)
-    if not x.is_floating_point():
-        raise ValueError(f"x must be a floating-point tensor (torch rejects {x.dtype} here); use x.float()")
+    check_flag(return_indices, "return_indices")
     height, width = x.shape[-2:]
     rows, row_valid = _bin_cells(height, out_h, x.device)
     cols, col_valid = _bin_cells(width, out_w, x.device)
     # Windows (..., out_h, out_w, Lh * Lw) gathered by advanced indexing; padding cells are masked.
     windows = x[..., rows[:, None, :, None], cols[None, :, None, :]]
-    windows = windows.reshape(*windows.shape[:-2], -1)
+    windows = windows.flatten(-2)
     valid = (row_valid[:, None, :, None] & col_valid[None, :, None, :]).reshape(out_h, out_w, -1)
     windows = windows.masked_fill(~valid, -float("inf"))
     local = select_max(windows, valid)

@@ -13,8 +13,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import IntPair, check_feature_map
-from .pooling import max_pool2d
+from ._checks import IntPair, check_feature_map, check_int, pair
+from .fast import fast_max_pool2d
+
+# A 1024 x 1024 filter is already far wider than any image of the course; larger ones only cost time.
+MAX_FILTER = 1024
 
 
 def binomial_filter(size: int = 3, dtype: torch.dtype = torch.float32,
@@ -24,11 +27,18 @@ def binomial_filter(size: int = 3, dtype: torch.dtype = torch.float32,
     The outer product of the binomial coefficients ``C(size - 1, i)``: [1], [1, 1], [1, 2, 1],
     [1, 3, 3, 1], [1, 4, 6, 4, 1], ... (a box filter for size 2, close to a Gaussian as size grows).
     """
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise ValueError(f"size must be a positive int, got {size!r}")
-    row = torch.tensor([math.comb(size - 1, i) for i in range(size)], dtype=dtype, device=device)
-    kernel = torch.outer(row, row)
-    return kernel / kernel.sum()
+    row = _binomial_row(check_int(size, "size", 1, MAX_FILTER))
+    return torch.outer(row, row).to(dtype=dtype, device=device)
+
+
+def _binomial_row(size: int) -> torch.Tensor:
+    """``C(size - 1, i) / 2^(size - 1)`` in float64, from log-gamma: the coefficients themselves
+    overflow float32 from size 69 on, and a float64 division of exact integers from about 1030."""
+    n = torch.tensor(float(size - 1), dtype=torch.float64)
+    i = torch.arange(size, dtype=torch.float64)
+    log_row = torch.lgamma(n + 1) - torch.lgamma(i + 1) - torch.lgamma(n - i + 1) - n * math.log(2.0)
+    row = log_row.exp()
+    return row / row.sum()
 
 
 def blur_pool2d(x: torch.Tensor, filter_size: int = 3, stride: int = 2) -> torch.Tensor:
@@ -39,8 +49,8 @@ def blur_pool2d(x: torch.Tensor, filter_size: int = 3, stride: int = 2) -> torch
     ``ceil(H / stride) x ceil(W / stride)``. A depthwise ``F.conv2d``; no parameters.
     """
     check_feature_map(x)
-    if not isinstance(stride, int) or isinstance(stride, bool) or stride < 1:
-        raise ValueError(f"stride must be a positive int, got {stride!r}")
+    check_int(filter_size, "filter_size", 1, MAX_FILTER)
+    check_int(stride, "stride")
     kernel = binomial_filter(filter_size, x.dtype, x.device)
     before, after = (filter_size - 1) // 2, filter_size // 2
     if after >= min(x.shape[-2:]):
@@ -56,11 +66,12 @@ def blur_pool2d(x: torch.Tensor, filter_size: int = 3, stride: int = 2) -> torch
 def max_blur_pool2d(x: torch.Tensor, kernel_size: IntPair = 2, stride: int = 2, filter_size: int = 3) -> torch.Tensor:
     """Anti-aliased max pooling (MaxBlurPool): a max with stride 1, then :func:`blur_pool2d`.
 
-    ``y = blur_pool2d(max_pool2d(x, kernel_size, stride=1), filter_size, stride)``. With
+    ``y = blur_pool2d(max_pool2d(x, kernel_size, stride=1), filter_size, stride)``, with the dense max
+    from :func:`utils.fast_max_pool2d` (the same values, at a speed fit for training). With
     ``filter_size=1`` (no blur) it is plain ``max_pool2d(x, kernel_size, stride)`` whenever that
     pools every window; for 2x2 windows on an even size both give ``H / 2``.
     """
-    return blur_pool2d(max_pool2d(x, kernel_size, stride=1), filter_size, stride)
+    return blur_pool2d(fast_max_pool2d(x, kernel_size, stride=1), filter_size, stride)
 
 
 class BlurPool2d(nn.Module):
@@ -68,8 +79,8 @@ class BlurPool2d(nn.Module):
 
     def __init__(self, filter_size: int = 3, stride: int = 2):
         super().__init__()
-        binomial_filter(filter_size)  # validates filter_size now rather than at the first forward
-        self.filter_size, self.stride = filter_size, stride
+        self.filter_size = check_int(filter_size, "filter_size", 1, MAX_FILTER)
+        self.stride = check_int(stride, "stride")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return blur_pool2d(x, self.filter_size, self.stride)
@@ -83,8 +94,10 @@ class MaxBlurPool2d(nn.Module):
 
     def __init__(self, kernel_size: IntPair = 2, stride: int = 2, filter_size: int = 3):
         super().__init__()
-        binomial_filter(filter_size)
-        self.kernel_size, self.stride, self.filter_size = kernel_size, stride, filter_size
+        pair(kernel_size, "kernel_size", 1)
+        self.kernel_size = kernel_size
+        self.stride = check_int(stride, "stride")
+        self.filter_size = check_int(filter_size, "filter_size", 1, MAX_FILTER)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return max_blur_pool2d(x, self.kernel_size, self.stride, self.filter_size)

@@ -11,16 +11,27 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._checks import check_flag, check_int
+
+
+def _check_map(t: torch.Tensor, name: str) -> None:
+    if not isinstance(t, torch.Tensor) or t.dim() != 4:
+        raise ValueError(f"{name} must be a 4-D tensor (N, C, H, W), got {getattr(t, 'shape', type(t).__name__)}")
+    if 0 in t.shape[1:]:
+        raise ValueError(f"{name} must have non-empty channels, height and width, got shape {tuple(t.shape)}")
+    if not t.is_floating_point():
+        raise ValueError(f"{name} must be a floating-point tensor, got {t.dtype}")
+
 
 def _check_pair(x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor) or x.dim() != 4:
-        raise ValueError(f"x must be a 4-D tensor (N, C1, H, W), got {getattr(x, 'shape', type(x).__name__)}")
+    _check_map(x, "x")
     if y is None:
         return x
-    if not isinstance(y, torch.Tensor) or y.dim() != 4:
-        raise ValueError(f"y must be a 4-D tensor (N, C2, H, W), got {getattr(y, 'shape', type(y).__name__)}")
+    _check_map(y, "y")
     if y.shape[0] != x.shape[0] or y.shape[-2:] != x.shape[-2:]:
         raise ValueError(f"y must have the batch size and (H, W) of x {tuple(x.shape)}, got {tuple(y.shape)}")
+    if y.dtype != x.dtype or y.device != x.device:
+        raise ValueError(f"y must have the dtype and device of x ({x.dtype}, {x.device}), got {y.dtype}, {y.device}")
     return y
 
 
@@ -29,7 +40,7 @@ def signed_sqrt(z: torch.Tensor) -> torch.Tensor:
     return torch.sign(z) * z.abs().clamp_min(1e-12).sqrt()
 
 
-def _normalise(z: torch.Tensor, use_signed_sqrt: bool, l2_normalize: bool) -> torch.Tensor:
+def _normalize(z: torch.Tensor, use_signed_sqrt: bool, l2_normalize: bool) -> torch.Tensor:
     if use_signed_sqrt:
         z = signed_sqrt(z)
     if l2_normalize:
@@ -48,9 +59,11 @@ def bilinear_pool(x: torch.Tensor, y: torch.Tensor | None = None, signed_sqrt: b
     Inputs: x (N, C1, H, W); y (N, C2, H, W) or None for ``y = x``. Returns (N, C1 * C2).
     """
     y = _check_pair(x, y)
+    check_flag(signed_sqrt, "signed_sqrt")
+    check_flag(l2_normalize, "l2_normalize")
     height, width = x.shape[-2:]
     z = torch.einsum("nihw,njhw->nij", x, y).flatten(1) / (height * width)
-    return _normalise(z, signed_sqrt, l2_normalize)
+    return _normalize(z, signed_sqrt, l2_normalize)
 
 
 class BilinearPool(nn.Module):
@@ -58,7 +71,8 @@ class BilinearPool(nn.Module):
 
     def __init__(self, signed_sqrt: bool = True, l2_normalize: bool = True):
         super().__init__()
-        self.signed_sqrt, self.l2_normalize = signed_sqrt, l2_normalize
+        self.signed_sqrt = check_flag(signed_sqrt, "signed_sqrt")
+        self.l2_normalize = check_flag(l2_normalize, "l2_normalize")
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         return bilinear_pool(x, y, self.signed_sqrt, self.l2_normalize)
@@ -71,8 +85,13 @@ def count_sketch(v: torch.Tensor, h: torch.Tensor, s: torch.Tensor, output_dim: 
     sign ``s[c]`` in {-1, +1}, to one random bucket ``h[c]`` in ``[0, output_dim)``. A linear map, so
     gradients flow; ``<CS(u), CS(v)>`` is an unbiased estimate of ``<u, v>``.
     """
-    if not isinstance(output_dim, int) or output_dim < 1:
-        raise ValueError(f"output_dim must be a positive int, got {output_dim!r}")
+    check_int(output_dim, "output_dim")
+    for name, t in (("v", v), ("h", h), ("s", s)):
+        if not isinstance(t, torch.Tensor):
+            raise ValueError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if v.dim() == 0 or not v.is_floating_point():
+        raise ValueError(f"v must be a floating-point tensor with at least one dimension, got {v.dtype}, "
+                         f"shape {tuple(v.shape)}")
     channels = v.shape[-1]
     if h.shape != (channels,) or s.shape != (channels,):
         raise ValueError(f"h and s must have shape ({channels},) like the last dimension of v, "
@@ -101,8 +120,8 @@ class TensorSketch(nn.Module):
         in_features2 = in_features1 if in_features2 is None else in_features2
         for name, value in (("in_features1", in_features1), ("in_features2", in_features2),
                             ("output_dim", output_dim)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+            check_int(value, name)
+        check_int(seed, "seed", 0)
         self.output_dim = output_dim
         generator = torch.Generator().manual_seed(seed)
         for i, channels in ((1, in_features1), (2, in_features2)):
@@ -111,10 +130,18 @@ class TensorSketch(nn.Module):
 
     def forward(self, u: torch.Tensor, v: torch.Tensor | None = None) -> torch.Tensor:
         v = u if v is None else v
+        for name, t in (("u", u), ("v", v)):
+            if not isinstance(t, torch.Tensor) or not t.is_floating_point():
+                raise ValueError(f"{name} must be a floating-point tensor, got {getattr(t, 'dtype', type(t))}")
+        # FFTs of half-precision tensors need power-of-two sizes on the GPU and do not exist on the CPU:
+        # sketch in float32 and round the result back.
+        dtype = u.dtype
+        if dtype in (torch.float16, torch.bfloat16):
+            u, v = u.float(), v.float()
         d = self.output_dim
-        sketch_u = torch.fft.rfft(count_sketch(u, self.h1, self.s1, d), dim=-1)
-        sketch_v = torch.fft.rfft(count_sketch(v, self.h2, self.s2, d), dim=-1)
-        return torch.fft.irfft(sketch_u * sketch_v, n=d, dim=-1)
+        sketch_u = torch.fft.rfft(count_sketch(u, self.h1, self.s1.to(u.dtype), d), dim=-1)
+        sketch_v = torch.fft.rfft(count_sketch(v, self.h2, self.s2.to(v.dtype), d), dim=-1)
+        return torch.fft.irfft(sketch_u * sketch_v, n=d, dim=-1).to(dtype)
 
 
 class CompactBilinearPool(nn.Module):
@@ -129,7 +156,8 @@ class CompactBilinearPool(nn.Module):
                  signed_sqrt: bool = True, l2_normalize: bool = True):
         super().__init__()
         self.sketch = TensorSketch(in_channels1, in_channels2, output_dim, seed)
-        self.signed_sqrt, self.l2_normalize = signed_sqrt, l2_normalize
+        self.signed_sqrt = check_flag(signed_sqrt, "signed_sqrt")
+        self.l2_normalize = check_flag(l2_normalize, "l2_normalize")
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         y = _check_pair(x, y)
@@ -137,4 +165,4 @@ class CompactBilinearPool(nn.Module):
             if t.shape[1] != expected.shape[0]:
                 raise ValueError(f"{name} must have {expected.shape[0]} channels, got {t.shape[1]}")
         z = self.sketch(x.flatten(2).transpose(1, 2), y.flatten(2).transpose(1, 2)).mean(dim=1)
-        return _normalise(z, self.signed_sqrt, self.l2_normalize)
+        return _normalize(z, self.signed_sqrt, self.l2_normalize)

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ._checks import check_flag
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 REBUILD_HINT = (
     "Restore the shipped file with `git checkout -- data/`, or rebuild data/ with `make data` "
@@ -66,12 +68,16 @@ def load_mnist_dataset(train: bool = True, *, full: bool = False, root: Path | s
     """
     from torchvision.datasets import MNIST
 
+    check_flag(train, "train")
+    check_flag(full, "full")
     root = Path(root or DATA_DIR)
     if full:
         return MNIST(root / "full", train=train, transform=transform, download=True)
-    split = "train" if train else "t10k"
-    for kind in ("images-idx3", "labels-idx1"):
-        verify(f"MNIST/raw/{split}-{kind}-ubyte", root)
+    # torchvision checks that both splits exist before it reads either, and otherwise suggests a
+    # download; so every MNIST file is verified here, whichever split was asked for.
+    for relative_path in SHA256:
+        if relative_path.startswith("MNIST/"):
+            verify(relative_path, root)
     return MNIST(root, train=train, transform=transform, download=False)
 
 
@@ -82,6 +88,7 @@ def load_mnist(train: bool = True, *, full: bool = False, normalize: bool = Fals
     Whole tensors (no per-item transform) keep training loops fast on a CPU. ``normalize=True``
     standardises with :data:`MNIST_MEAN` and :data:`MNIST_STD`.
     """
+    check_flag(normalize, "normalize")
     ds = load_mnist_dataset(train, full=full, root=root)
     images = ds.data.unsqueeze(1).float() / 255.0
     if normalize:
@@ -101,6 +108,7 @@ def load_image(name: str, *, gray: bool = False, root: Path | str | None = None)
     """
     from PIL import Image
 
+    check_flag(gray, "gray")
     if name not in image_names():
         raise ValueError(f"name must be one of {image_names()}, got {name!r}")
     path = verify(f"images/{name}.png", root)

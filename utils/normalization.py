@@ -9,6 +9,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ._checks import check_int
+
 
 def local_response_norm(x: torch.Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
                         k: float = 1.0) -> torch.Tensor:
@@ -27,11 +29,12 @@ def local_response_norm(x: torch.Tensor, size: int, alpha: float = 1e-4, beta: f
     if x.dim() < 3:
         raise ValueError(f"x must have at least 3 dimensions (N, C, *) with channels in dimension 1, "
                          f"got shape {tuple(x.shape)}")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise ValueError(f"size must be a positive int, got {size!r}")
+    check_int(size, "size")
     for name, value in (("alpha", alpha), ("beta", beta), ("k", k)):
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise ValueError(f"{name} must be a number, got {value!r}")
+    if x.shape[1] == 0:  # no channels to normalise over: an empty result, as torch gives
+        return x.clone()
 
     squares = x.square().movedim(1, -1)
     squares = F.pad(squares, (size // 2, (size - 1) // 2))
@@ -47,6 +50,5 @@ def lrn_paper_to_torch(n: int = 5, alpha: float = 1e-4, beta: float = 0.75, k: f
     are AlexNet's constants: ``nn.LocalResponseNorm(**lrn_paper_to_torch())`` is
     ``nn.LocalResponseNorm(size=5, alpha=5e-4, beta=0.75, k=2.0)``.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
+    check_int(n, "n")
     return {"size": n, "alpha": alpha * n, "beta": beta, "k": k}

@@ -16,12 +16,13 @@ from ._checks import IntPair, pair
 from .shapes import pool_output_shape, window_positions
 
 Cell = tuple[int, int]
-WINDOW_COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink")
+WINDOW_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink")
 
 
 def _as_array(values) -> np.ndarray:
     if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
+        # numpy has no bfloat16 (nor half on every platform): plot in float64
+        values = values.detach().cpu().double().numpy()
     array = np.asarray(values, dtype=float)
     if array.ndim != 2:
         raise ValueError(f"values must be 2-D (H, W), got shape {array.shape}")
@@ -37,11 +38,11 @@ def _label(value: float, fmt: str) -> str:
 
 
 def plot_grid(values, ax: Axes | None = None, *, title: str | None = None,
-              highlight: Sequence[Sequence[Cell]] = (), colours: Sequence[str] = WINDOW_COLOURS,
+              highlight: Sequence[Sequence[Cell]] = (), colors: Sequence[str] = WINDOW_COLORS,
               fmt: str = "{:g}", origin: Cell = (0, 0), cmap: str = "Blues", blank=None) -> Axes:
     """Draw a 2-D array as a grid of shaded cells with their values written in.
 
-    ``highlight`` is a list of cell groups; group ``g`` is outlined in ``colours[g]``. Cells are
+    ``highlight`` is a list of cell groups; group ``g`` is outlined in ``colors[g]``. Cells are
     given in the array's own row/column coordinates; ``origin`` shifts the tick labels (e.g.
     ``(-1, -1)`` for an array that starts with one row and column of padding).
     Infinite and NaN cells are shown grey with a symbol instead of a number. Cells where the boolean
@@ -62,9 +63,9 @@ def plot_grid(values, ax: Axes | None = None, *, title: str | None = None,
             ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color="0.85", zorder=1))
         ax.text(c, r, _label(value, fmt), ha="center", va="center", fontsize=11, zorder=3)
     for g, cells in enumerate(highlight):
-        colour = colours[g % len(colours)]
+        color = colors[g % len(colors)]
         for r, c in cells:
-            ax.add_patch(Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, lw=2.5, ec=colour, zorder=4))
+            ax.add_patch(Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, lw=2.5, ec=color, zorder=4))
     ax.set_xticks(range(array.shape[1]), [str(c + origin[1]) for c in range(array.shape[1])])
     ax.set_yticks(range(array.shape[0]), [str(r + origin[0]) for r in range(array.shape[0])])
     ax.set_xlim(-0.5, array.shape[1] - 0.5)

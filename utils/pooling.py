@@ -1,19 +1,24 @@
-"""Max, average and Lp pooling written from tensor operations, matching torch.
+"""Max, average and Lp pooling written from tensor operations, matching torch: the reference versions.
 
-Average pooling (and the variants built on it) pads the input, cuts it into windows with
-``Tensor.unfold`` (a view, no copy) and reduces each window. Max pooling is written for speed: a
-running ``torch.maximum`` over strided slices, one axis at a time, which moves far less memory than
-materialising windows. Gradients flow through these operations, so autograd gives the same
-backward pass as torch's pooling kernels.
+Each pads the input, cuts it into windows with ``Tensor.unfold`` and reduces each window. Gradients
+flow through these operations, so autograd gives the same backward pass as torch's pooling kernels.
+The code is written to be read; ``utils/fast.py`` holds a max pooling with the same results that
+does not materialise the windows.
 """
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
-from ._checks import IntPair, check_feature_map, pair
+from ._checks import IntPair, check_feature_map, check_flag, geometry
 from .shapes import pool_output_shape
+
+# The reference max pooling holds every window cell in memory at once; beyond this many (2 GiB of
+# float32) it refuses rather than exhausting the machine. utils.fast_max_pool2d has no such limit.
+MAX_WINDOW_CELLS = 2**29
 
 
 def _windows(x: torch.Tensor, out_hw: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int],
@@ -48,100 +53,16 @@ def select_max(windows: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
 
 
 def _prepare(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair,
-             dilation: IntPair, ceil_mode: bool):
-    check_feature_map(x)
-    kernel = pair(kernel_size, "kernel_size")
-    strides = kernel if stride is None else pair(stride, "stride")
-    pads = pair(padding, "padding")
-    dils = pair(dilation, "dilation")
-    out_hw = pool_output_shape(tuple(x.shape[-2:]), kernel, strides, pads, dils, ceil_mode)
+             dilation: IntPair, ceil_mode: bool, integer: bool = False):
+    check_feature_map(x, integer=integer)
+    kernel, strides, pads, dils = geometry(kernel_size, stride, padding, dilation)
+    out_hw = pool_output_shape(tuple(x.shape[-2:]), kernel, strides, pads, dils, check_flag(ceil_mode, "ceil_mode"))
     return kernel, strides, pads, dils, out_hw
-
-
-def _taps(tap: int, length: int, out_len: int, stride: int, padding: int, dilation: int) -> tuple[int, int, slice]:
-    """Outputs ``[lo, hi)`` whose window cell number ``tap`` lies inside an axis of ``length`` cells, and
-    the slice of input cells they read (output j reads cell ``j*stride - padding + tap*dilation``)."""
-    offset = tap * dilation - padding
-    lo = max(0, -(offset // stride))  # ceil(-offset / stride), the first output that reads a real cell
-    hi = min(out_len, (length - 1 - offset) // stride + 1)
-    first = lo * stride + offset
-    return lo, hi, slice(first, first + (hi - lo - 1) * stride + 1, stride)
-
-
-def _axis_max(x: torch.Tensor, dim: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int,
-              fill: float | int) -> torch.Tensor:
-    """Max pooling along one axis: a running ``torch.maximum`` over the ``kernel`` strided slices.
-
-    Padding is never materialised: each slice covers only the outputs whose cell is real, and outputs
-    that no real cell reaches keep ``fill``.
-    """
-    shape = list(x.shape)
-    shape[dim] = out_len
-    out = None
-    for tap in range(kernel):
-        lo, hi, read = _taps(tap, x.shape[dim], out_len, stride, padding, dilation)
-        if lo >= hi:
-            continue
-        cells = x[(slice(None),) * (dim % x.dim()) + (read,)]
-        if out is None and hi - lo == out_len:
-            out = cells.clone(memory_format=torch.contiguous_format)
-            continue
-        if out is None:
-            out = x.new_full(shape, fill)
-        window = out.narrow(dim, lo, hi - lo)
-        torch.maximum(window, cells, out=window)
-    return x.new_full(shape, fill) if out is None else out
-
-
-def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int], strides: tuple[int, int],
-                       pads: tuple[int, int], dils: tuple[int, int]) -> torch.Tensor:
-    """Flat plane offsets of the cells torch's max pooling picks: the first that equals the window's
-    maximum ``y`` in row-major order, or the last NaN of a window that has one."""
-    height, width = x.shape[-2:]
-    out_h, out_w = y.shape[-2:]
-    rows_taps = [_taps(a, height, out_h, strides[0], pads[0], dils[0]) for a in range(kernel[0])]
-    cols_taps = [_taps(b, width, out_w, strides[1], pads[1], dils[1]) for b in range(kernel[1])]
-    taps = [(a * kernel[1] + b, rows, cols) for a, rows in enumerate(rows_taps) for b, cols in enumerate(cols_taps)
-            if rows[0] < rows[1] and cols[0] < cols[1]]
-    local = torch.zeros(y.shape, dtype=torch.uint8 if kernel[0] * kernel[1] <= 256 else torch.int32, device=y.device)
-
-    def mark(tap: int, rows: tuple[int, int, slice], cols: tuple[int, int, slice], condition) -> None:
-        block = (..., slice(rows[0], rows[1]), slice(cols[0], cols[1]))
-        local[block].masked_fill_(condition(x[..., rows[2], cols[2]], y[block]), tap)
-
-    # Visiting the taps backwards and overwriting leaves the first hit in row-major order; NaNs, which
-    # equal nothing, are then marked forwards, so the last NaN of a window wins, as in torch.
-    for tap, rows, cols in reversed(taps):
-        mark(tap, rows, cols, torch.eq)
-    if y.is_floating_point() and bool(y.isnan().any()):
-        for tap, rows, cols in taps:
-            mark(tap, rows, cols, lambda cells, _: cells.isnan())
-
-    # Windows that reach no real cell (possible with dilation) get torch's offset below.
-    def reached(axis_taps: list[tuple[int, int, slice]], length: int) -> torch.Tensor:
-        hit = torch.zeros(length, dtype=torch.bool, device=y.device)
-        for lo, hi, _ in axis_taps:
-            hit[lo:hi] = True
-        return hit
-
-    found = reached(rows_taps, out_h)[:, None] & reached(cols_taps, out_w)[None, :]
-    rows = torch.arange(out_h, device=y.device) * strides[0] - pads[0]
-    cols = torch.arange(out_w, device=y.device) * strides[1] - pads[1]
-    tap_offsets = torch.tensor([a * dils[0] * width + b * dils[1] for a in range(kernel[0]) for b in range(kernel[1])],
-                               device=y.device)
-    indices = rows[:, None] * width + cols[None, :] + tap_offsets[local.long()]
-    if not bool(found.all()):
-        # With dilation a window can fall wholly in the padding; torch then reports the offset of the
-        # window's first cell at or after row/column 0 (which may lie outside the plane). Do the same.
-        first = [s + (-s).clamp(min=0).add(d - 1).div(d, rounding_mode="floor") * d
-                 for s, d in ((rows, dils[0]), (cols, dils[1]))]
-        indices = torch.where(found, indices, first[0][:, None] * width + first[1][None, :])
-    return indices
 
 
 def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
                dilation: IntPair = 1, ceil_mode: bool = False, return_indices: bool = False):
-    """2-D max pooling, the counterpart of ``torch.nn.functional.max_pool2d``.
+    """2-D max pooling, the counterpart of ``torch.nn.functional.max_pool2d``; the reference version.
 
     ``y[n, c, i, j] = max_{a < kH, b < kW} x[n, c, i*sH - pH + a*dH, j*sW - pW + b*dW]``,
     where positions outside the input count as ``-inf`` (so padding never wins).
@@ -151,35 +72,51 @@ def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     - kernel_size, stride (default: kernel_size), padding, dilation: int or (height, width) pair.
     - ceil_mode: keep a last, partial window if it starts inside the input or the left padding.
     - return_indices: also return, for each output, the flat offset ``h * W + w`` of the maximum
-      inside its (H, W) plane. Ties go to the first maximum in row-major order; a NaN wins (the last one), as in torch.
+      inside its (H, W) plane. Ties go to the first maximum in row-major order; a NaN wins (the last
+      one), as in torch.
 
     Returns ``y`` of shape (..., H_out, W_out), and ``indices`` (int64, same shape) if requested.
 
-    How: a 2-D window's maximum is the maximum over its columns of the maximum over its rows, so the
-    values come from two 1-D passes, each a running ``torch.maximum`` over strided slices (kW + kH
-    passes over memory, no padded copy, no window tensor). When indices or gradients are needed, a
-    second sweep finds the cell in each window that holds the maximum, and ``y`` is gathered from
-    there, so the gradient goes to that one cell, as in torch.
+    How: pad with -inf, cut every window out with ``Tensor.unfold`` (a (..., H_out, W_out, kH*kW)
+    tensor), pick the position of the maximum in each window, and gather the value from there, so
+    autograd sends each output's gradient to that one input cell. ``utils.fast_max_pool2d`` computes
+    the same without materialising the windows.
     """
-    kernel, strides, pads, dils, out_hw = _prepare(x, kernel_size, stride, padding, dilation, ceil_mode)
-    if x.dtype == torch.bool:
-        raise ValueError("x must be a floating-point or integer tensor; max pooling is not defined for bool")
+    kernel, strides, pads, dils, out_hw = _prepare(x, kernel_size, stride, padding, dilation, ceil_mode, integer=True)
+    check_flag(return_indices, "return_indices")
+    cells = x.shape[:-2].numel() * out_hw[0] * out_hw[1] * kernel[0] * kernel[1]
+    if cells > MAX_WINDOW_CELLS:
+        raise ValueError(f"kernel_size={kernel_size} gives {cells:,} window cells for this input, more than the "
+                         f"{MAX_WINDOW_CELLS:,} this reference implementation materialises; use utils.fast_max_pool2d")
     fill = -float("inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
-
-    with torch.no_grad():
-        # Rows first: those slices are contiguous along W, and they halve the data the strided W pass reads.
-        y = _axis_max(x, -2, out_hw[0], kernel[0], strides[0], pads[0], dils[0], fill)
-        y = _axis_max(y, -1, out_hw[1], kernel[1], strides[1], pads[1], dils[1], fill)
-    needs_grad = torch.is_grad_enabled() and x.requires_grad
-    if not (return_indices or needs_grad):
+    windows = _windows(x, out_hw, kernel, strides, pads, dils, fill)  # (..., H_out, W_out, K)
+    offsets, valid = _window_offsets(tuple(x.shape[-2:]), out_hw, kernel, strides, pads, dils, x.device)
+    local = select_max(windows, valid)
+    y = windows.gather(-1, local).squeeze(-1)
+    if not return_indices:
         return y
-    indices = _argmax_in_windows(x.detach(), y, kernel, strides, pads, dils)
-    if needs_grad:
-        plane = x.flatten(-2)
-        inside = (indices >= 0) & (indices < plane.shape[-1])
-        gathered = plane.gather(-1, indices.where(inside, 0).flatten(-2)).view(y.shape)
-        y = torch.where(inside, gathered, y)
-    return (y, indices) if return_indices else y
+    return y, offsets.expand(*windows.shape).gather(-1, local).squeeze(-1)
+
+
+def _window_offsets(size: tuple[int, int], out_hw: tuple[int, int], kernel: tuple[int, int],
+                    strides: tuple[int, int], pads: tuple[int, int], dils: tuple[int, int],
+                    device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Flat offsets ``h * W + w`` of every window cell, (H_out, W_out, kH*kW), and which lie in the plane.
+
+    A window that lies wholly in the padding (dilation allows it) reports, like torch, the offset of
+    its first cell at or after row and column 0, which may lie outside the plane.
+    """
+    axes = []
+    for dim in range(2):
+        start = torch.arange(out_hw[dim], device=device) * strides[dim] - pads[dim]
+        cell = start[:, None] + torch.arange(kernel[dim], device=device) * dils[dim]  # (out, k)
+        first = start + (-start).clamp(min=0).add(dils[dim] - 1).div(dils[dim], rounding_mode="floor") * dils[dim]
+        axes.append((cell, (cell >= 0) & (cell < size[dim]), first))
+    (rows, row_ok, first_row), (cols, col_ok, first_col) = axes
+    offsets = (rows[:, None, :, None] * size[1] + cols[None, :, None, :]).flatten(-2)
+    valid = (row_ok[:, None, :, None] & col_ok[None, :, None, :]).flatten(-2)
+    fallback = (first_row[:, None] * size[1] + first_col[None, :])[..., None]
+    return torch.where(valid.any(-1, keepdim=True), offsets, fallback), valid
 
 
 def avg_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
@@ -198,24 +135,28 @@ def avg_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     Returns y of shape (..., H_out, W_out).
     """
     kernel, strides, pads, _, out_hw = _prepare(x, kernel_size, stride, padding, 1, ceil_mode)
-    if not x.is_floating_point():
-        raise ValueError(f"x must be a floating-point tensor for average pooling, got {x.dtype}; use x.float()")
-    if divisor_override is not None and (not isinstance(divisor_override, int) or divisor_override == 0):
-        raise ValueError(f"divisor_override must be a non-zero int or None, got {divisor_override!r}")
+    check_flag(count_include_pad, "count_include_pad")
+    if divisor_override is not None and (isinstance(divisor_override, bool) or not isinstance(divisor_override, int)):
+        raise TypeError(f"divisor_override must be an int or None, got {divisor_override!r}")
+    if divisor_override == 0:
+        raise ValueError("divisor_override must be non-zero")
 
-    total = _windows(x, out_hw, kernel, strides, pads, (1, 1), fill=0).sum(dim=-1)
+    # Half-precision sums overflow long before the average does (nine cells of 10000 exceed 65504),
+    # so sum in float32 and round the average back, as torch's kernels do.
+    low_precision = x.dtype in (torch.float16, torch.bfloat16)
+    total = _windows(x.float() if low_precision else x, out_hw, kernel, strides, pads, (1, 1), fill=0).sum(dim=-1)
     if divisor_override is not None:
-        return total / divisor_override
+        return (total / divisor_override).to(x.dtype)
     # Count the cells each window may divide by: a map of ones over the input (and over the
     # padding when it counts), zero beyond, windowed like x.
     height, width = x.shape[-2:]
-    counted = torch.ones(height, width, dtype=x.dtype, device=x.device)
+    counted = torch.ones(height, width, dtype=total.dtype, device=x.device)
     if count_include_pad:
         counted = F.pad(counted, (pads[1], pads[1], pads[0], pads[0]), value=1)
         divisor = _windows(counted, out_hw, kernel, strides, (0, 0), (1, 1), fill=0).sum(dim=-1)
     else:
         divisor = _windows(counted, out_hw, kernel, strides, pads, (1, 1), fill=0).sum(dim=-1)
-    return total / divisor
+    return (total / divisor).to(x.dtype)
 
 
 def lp_pool2d(x: torch.Tensor, norm_type: float, kernel_size: IntPair, stride: IntPair | None = None,
@@ -230,7 +171,9 @@ def lp_pool2d(x: torch.Tensor, norm_type: float, kernel_size: IntPair, stride: I
     Zero windows get a zero gradient (torch's sign/relu trick), not NaN.
     """
     if not isinstance(norm_type, int | float) or isinstance(norm_type, bool) or not norm_type > 0:
-        raise ValueError(f"norm_type must be a positive number, got {norm_type!r}")
-    kernel = pair(kernel_size, "kernel_size")
-    mean = avg_pool2d(x.pow(norm_type), kernel, stride, 0, ceil_mode)
+        raise ValueError(f"norm_type must be a positive number (a Python int or float), got {norm_type!r}")
+    kernel, strides, _, _, _ = _prepare(x, kernel_size, stride, 0, 1, ceil_mode)
+    if math.isinf(norm_type):  # the limit p -> inf: the largest magnitude in each window
+        return max_pool2d(x.abs(), kernel, strides, 0, 1, ceil_mode)
+    mean = avg_pool2d(x.pow(norm_type), kernel, strides, 0, ceil_mode)
     return (torch.sign(mean) * F.relu(torch.abs(mean))).mul(kernel[0] * kernel[1]).pow(1.0 / norm_type)

@@ -11,7 +11,7 @@ left padding, i.e. when ``(out-1)*s >= L + p``. Pooling also rejects ``p > k/2``
 
 from __future__ import annotations
 
-from ._checks import IntPair, check_at_least, pair
+from ._checks import IntPair, check_flag, check_int, geometry, pair
 
 
 def _pool_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool, where: str = "") -> int:
@@ -34,6 +34,12 @@ def _pool_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool, where
     return out
 
 
+def _check_sizes(**values: int) -> None:
+    """One-dimensional geometry: padding may be 0, everything else is at least 1."""
+    for name, value in values.items():
+        check_int(value, name, 0 if name == "padding" else 1)
+
+
 def pool_output_size(size: int, kernel_size: int, stride: int | None = None, padding: int = 0,
                      dilation: int = 1, ceil_mode: bool = False) -> int:
     """Length of one output dimension of ``F.max_pool2d`` / ``F.avg_pool2d`` (stride defaults to kernel_size).
@@ -45,28 +51,17 @@ def pool_output_size(size: int, kernel_size: int, stride: int | None = None, pad
     2
     """
     stride = kernel_size if stride is None else stride
-    for name, value, minimum in (("size", size, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
-                                 ("padding", padding, 0), ("dilation", dilation, 1)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError(f"{name} must be an int, got {value!r}")
-        if value < minimum:
-            raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    _check_sizes(size=size, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation)
+    check_flag(ceil_mode, "ceil_mode")
     return _pool_size(size, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def pool_output_shape(input_hw: IntPair, kernel_size: IntPair, stride: IntPair | None = None,
                       padding: IntPair = 0, dilation: IntPair = 1, ceil_mode: bool = False) -> tuple[int, int]:
     """``(H_out, W_out)`` of a 2-D pooling layer: the spatial shape ``nn.MaxPool2d`` gives for ``input_hw``."""
-    size = pair(input_hw, "input_hw")
-    kernel = pair(kernel_size, "kernel_size")
-    strides = kernel if stride is None else pair(stride, "stride")
-    pads = pair(padding, "padding")
-    dils = pair(dilation, "dilation")
-    check_at_least(size, "input_hw", 1)
-    check_at_least(kernel, "kernel_size", 1)
-    check_at_least(strides, "stride", 1)
-    check_at_least(pads, "padding", 0)
-    check_at_least(dils, "dilation", 1)
+    size = pair(input_hw, "input_hw", 1)
+    kernel, strides, pads, dils = geometry(kernel_size, stride, padding, dilation)
+    check_flag(ceil_mode, "ceil_mode")
     h = _pool_size(size[0], kernel[0], strides[0], pads[0], dils[0], ceil_mode, " (height)")
     w = _pool_size(size[1], kernel[1], strides[1], pads[1], dils[1], ceil_mode, " (width)")
     return h, w
@@ -74,10 +69,7 @@ def pool_output_shape(input_hw: IntPair, kernel_size: IntPair, stride: IntPair |
 
 def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
     """Length of one output dimension of ``nn.Conv2d``: ``floor((L + 2p - d(k-1) - 1) / s) + 1``."""
-    for name, value, minimum in (("size", size, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
-                                 ("padding", padding, 0), ("dilation", dilation, 1)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    _check_sizes(size=size, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation)
     span = dilation * (kernel_size - 1) + 1
     if span > size + 2 * padding:
         raise ValueError(
@@ -95,5 +87,7 @@ def window_positions(out_index: int, kernel_size: int, stride: int | None = None
     are right padding (or, with ceil_mode, the part of a partial window that reads nothing).
     """
     stride = kernel_size if stride is None else stride
+    _check_sizes(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation)
+    check_int(out_index, "out_index", 0)
     start = out_index * stride - padding
     return [start + j * dilation for j in range(kernel_size)]

@@ -14,6 +14,8 @@ import torch
 from torch import nn
 from tqdm import tqdm  # the console bar: stored notebook outputs stay plain text
 
+from ._checks import check_flag, check_int
+
 Data = tuple[torch.Tensor, torch.Tensor]
 
 
@@ -34,9 +36,14 @@ class History:
 def _check_data(data: Data, name: str) -> None:
     if not (isinstance(data, tuple | list) and len(data) == 2 and all(isinstance(t, torch.Tensor) for t in data)):
         raise ValueError(f"{name} must be a pair of tensors (inputs, labels)")
-    if len(data[0]) != len(data[1]) or len(data[0]) == 0:
+    inputs, labels = data
+    if len(inputs) != len(labels) or len(inputs) == 0:
         raise ValueError(f"{name} must hold the same, non-zero number of inputs and labels, "
-                         f"got {len(data[0])} and {len(data[1])}")
+                         f"got {len(inputs)} and {len(labels)}")
+    if labels.dim() != 1 or labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
+        # (N, 1) labels would broadcast against (N,) predictions and score nonsense
+        raise ValueError(f"{name}: labels must be a 1-D integer tensor of class indices (N,), "
+                         f"got {labels.dtype} of shape {tuple(labels.shape)}")
 
 
 def _device_of(model: nn.Module) -> torch.device:
@@ -46,8 +53,7 @@ def _device_of(model: nn.Module) -> torch.device:
 @torch.no_grad()
 def predict(model: nn.Module, inputs: torch.Tensor, *, batch_size: int = 1000) -> torch.Tensor:
     """Predicted class of every input, computed in eval mode on the model's device; returned on the CPU."""
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    check_int(batch_size, "batch_size")
     was_training = model.training
     model.eval()
     device = _device_of(model)
@@ -74,11 +80,12 @@ def fit(model: nn.Module, train_data: Data, test_data: Data | None = None, *, ep
     _check_data(train_data, "train_data")
     if test_data is not None:
         _check_data(test_data, "test_data")
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr!r}")
+    check_int(epochs, "epochs")
+    check_int(batch_size, "batch_size")
+    check_int(seed, "seed", 0)
+    check_flag(progress, "progress")
+    if not isinstance(lr, int | float) or isinstance(lr, bool) or not lr > 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
 
     device = _device_of(model)
     inputs, labels = train_data

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import torch
 
-from ._checks import IntPair, check_at_least, check_feature_map, pair
+from ._checks import IntPair, check_feature_map, geometry
 
 
 def unpool_output_shape(input_hw: tuple[int, int], kernel_size: IntPair, stride: IntPair | None = None,
@@ -25,12 +25,7 @@ def unpool_output_shape(input_hw: tuple[int, int], kernel_size: IntPair, stride:
     ``output_size`` ((H, W), or the whole shape with batch and channels) must lie strictly within
     ``stride`` of that default, as torch requires.
     """
-    kernel = pair(kernel_size, "kernel_size")
-    strides = kernel if stride is None else pair(stride, "stride")
-    pads = pair(padding, "padding")
-    check_at_least(kernel, "kernel_size", 1)
-    check_at_least(strides, "stride", 1)
-    check_at_least(pads, "padding", 0)
+    kernel, strides, pads, _ = geometry(kernel_size, stride, padding)
     default = tuple((input_hw[i] - 1) * strides[i] - 2 * pads[i] + kernel[i] for i in range(2))
     if output_size is None:
         if min(default) < 1:
@@ -38,7 +33,7 @@ def unpool_output_shape(input_hw: tuple[int, int], kernel_size: IntPair, stride:
                              f"{default} for an input of size {tuple(input_hw)}; pass output_size")
         return default
     sizes = tuple(output_size)
-    if len(sizes) not in (2, 3, 4) or not all(isinstance(s, int) for s in sizes):
+    if len(sizes) not in (2, 3, 4) or not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
         raise ValueError(f"output_size must be (H, W) or the full output shape, got {output_size!r}")
     sizes = sizes[-2:]
     for i, name in enumerate(("height", "width")):
@@ -116,12 +111,12 @@ def max_unpool2d(x: torch.Tensor, indices: torch.Tensor, kernel_size: IntPair, s
                          f"got {tuple(indices.shape) if isinstance(indices, torch.Tensor) else type(indices).__name__}")
     if indices.dtype != torch.int64:
         raise ValueError(f"indices must be int64 (as max_pool2d returns them), got {indices.dtype}")
-    kernel = pair(kernel_size, "kernel_size")
-    strides = kernel if stride is None else pair(stride, "stride")
-    pads = pair(padding, "padding")
+    kernel, strides, pads, _ = geometry(kernel_size, stride, padding)
     pooled_h, pooled_w = x.shape[-2:]
     out_h, out_w = unpool_output_shape((pooled_h, pooled_w), kernel, strides, pads, output_size)
 
+    if x.is_meta or indices.is_meta:  # shapes only: no index to check
+        return x.new_empty(*x.shape[:-2], out_h, out_w)
     rows, cols = indices.div(out_w, rounding_mode="floor"), indices.remainder(out_w)
     top = torch.arange(pooled_h, device=x.device)[:, None] * strides[0] - pads[0]
     left = torch.arange(pooled_w, device=x.device)[None, :] * strides[1] - pads[1]

@@ -12,8 +12,23 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import IntPair, check_feature_map, pair
+from ._checks import IntPair, check_feature_map, check_flag, check_int, geometry
 from .pooling import _prepare, _windows, avg_pool2d, max_pool2d
+
+
+def _check_number(value, name: str, low: float, high: float = math.inf, low_open: bool = False,
+                  tensor: bool = True) -> None:
+    """A real number (or, if ``tensor``, a 0-dim floating-point tensor) in [low, high], or (low, high]."""
+    if tensor and isinstance(value, torch.Tensor):
+        if value.dim() != 0 or not value.is_floating_point():
+            raise ValueError(f"{name} must be a number or a 0-dim floating-point tensor, got {value!r}")
+        if value.is_meta or torch._C._functorch.is_batchedtensor(value):
+            return  # no value to look at (shape propagation, or vmap, which forbids data-dependent checks)
+        value = float(value.detach())
+    elif not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not (low < value <= high if low_open else low <= value <= high):
+        raise ValueError(f"{name} must lie in {'(' if low_open else '['}{low}, {high}], got {value!r}")
 
 
 def _window_values(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None) -> torch.Tensor:
@@ -33,15 +48,17 @@ def weighted_avg_pool2d(x: torch.Tensor, weight: torch.Tensor, stride: IntPair |
     rescales each channel: it does not weight positions.)
     """
     check_feature_map(x)
+    if not isinstance(weight, torch.Tensor) or not weight.is_floating_point():
+        raise ValueError(f"weight must be a floating-point torch.Tensor, got {getattr(weight, 'dtype', type(weight))}")
+    if weight.device != x.device:
+        raise ValueError(f"weight must be on the device of x ({x.device}), got {weight.device}")
     channels = x.shape[-3]
     if weight.dim() == 2:
         weight = weight.expand(channels, *weight.shape)
     if weight.dim() != 3 or weight.shape[0] != channels:
         raise ValueError(f"weight must be (kH, kW) or (C={channels}, kH, kW), got shape {tuple(weight.shape)}")
     kernel = tuple(weight.shape[-2:])
-    strides = kernel if stride is None else pair(stride, "stride")
-    pads = pair(padding, "padding")
-    _prepare(x, kernel, strides, pads, 1, False)  # the same limits as avg_pool2d
+    _, strides, pads, _, _ = _prepare(x, kernel, stride, padding, 1, False)  # the same limits as avg_pool2d
     return F.conv2d(x, weight[:, None].to(x.dtype), stride=strides, padding=pads, groups=channels)
 
 
@@ -54,9 +71,8 @@ class WeightedAvgPool2d(nn.Module):
 
     def __init__(self, channels: int, kernel_size: IntPair, stride: IntPair | None = None):
         super().__init__()
-        kernel = pair(kernel_size, "kernel_size")
-        if not isinstance(channels, int) or channels < 1:
-            raise ValueError(f"channels must be a positive int, got {channels!r}")
+        kernel, _, _, _ = geometry(kernel_size, stride, 0)
+        check_int(channels, "channels")
         self.kernel_size, self.stride = kernel, stride
         self.logits = nn.Parameter(torch.zeros(channels, *kernel))
 
@@ -77,9 +93,11 @@ def gem_pool2d(x: torch.Tensor, p: float | torch.Tensor = 3.0, kernel_size: IntP
     at ``eps`` so that fractional powers stay defined.
     """
     check_feature_map(x)
-    if not torch.is_tensor(p) and not (isinstance(p, int | float) and p > 0):
-        raise ValueError(f"p must be a positive number or tensor, got {p!r}")
+    _check_number(p, "p", low=0.0, low_open=True)
+    _check_number(eps, "eps", low=0.0, low_open=True, tensor=False)
     kernel = tuple(x.shape[-2:]) if kernel_size is None else kernel_size
+    if not torch.is_tensor(p) and math.isinf(p):  # the limit p -> inf: the window's maximum
+        return max_pool2d(x.clamp(min=eps), kernel, stride)
     powered = x.clamp(min=eps).pow(p)
     return avg_pool2d(powered, kernel, stride).pow(1.0 / p)
 
@@ -89,9 +107,9 @@ class GeM(nn.Module):
 
     def __init__(self, p: float = 3.0, eps: float = 1e-6, learnable: bool = True):
         super().__init__()
-        if not p > 0:
-            raise ValueError(f"p must be positive, got {p!r}")
-        self.p = nn.Parameter(torch.tensor(float(p)), requires_grad=learnable)
+        _check_number(p, "p", low=0.0, low_open=True, tensor=False)
+        _check_number(eps, "eps", low=0.0, low_open=True, tensor=False)
+        self.p = nn.Parameter(torch.tensor(float(p)), requires_grad=check_flag(learnable, "learnable"))
         self.eps = eps
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -105,8 +123,7 @@ def mixed_pool2d(x: torch.Tensor, alpha: float | torch.Tensor, kernel_size: IntP
     A convex blend (Lee, Gallagher, Tu 2016): alpha = 1 is max pooling, alpha = 0 average pooling,
     and a constant input stays constant. (Adding the two, max + avg, doubles the scale instead.)
     """
-    if not torch.is_tensor(alpha) and not (isinstance(alpha, int | float) and 0 <= alpha <= 1):
-        raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")
+    _check_number(alpha, "alpha", low=0.0, high=1.0)
     maximum = max_pool2d(x, kernel_size, stride, padding)
     average = avg_pool2d(x, kernel_size, stride, padding)
     return alpha * maximum + (1 - alpha) * average
@@ -118,10 +135,10 @@ class MixedPool2d(nn.Module):
     def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, alpha: float = 0.5,
                  learnable: bool = False):
         super().__init__()
-        if not 0 < alpha < 1 and learnable:
+        geometry(kernel_size, stride, 0)
+        _check_number(alpha, "alpha", low=0.0, high=1.0, tensor=False)
+        if check_flag(learnable, "learnable") and not 0 < alpha < 1:
             raise ValueError(f"alpha must be strictly between 0 and 1 to be learnable, got {alpha!r}")
-        if not 0 <= alpha <= 1:
-            raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")
         self.kernel_size, self.stride, self.learnable = kernel_size, stride, learnable
         if learnable:
             self.logit = nn.Parameter(torch.tensor(math.log(alpha / (1 - alpha))))
@@ -146,7 +163,13 @@ def stochastic_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | N
     A window of zeros gives 0. Pass a ``torch.Generator`` (on x's device) for reproducible samples.
     """
     windows = _window_values(x, kernel_size, stride)
-    if (windows < 0).any():
+    check_flag(training, "training")
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator or None, got {generator!r}")
+    # The sign check needs the values: not on a meta tensor, and not under vmap (no data-dependent
+    # control flow there), where a negative input gives a meaningless but finite result instead.
+    checkable = not x.is_meta and not torch._C._functorch.is_batchedtensor(x)
+    if checkable and bool((windows < 0).any()):
         raise ValueError("x must be non-negative: stochastic pooling samples in proportion to activations "
                          "(apply a ReLU first)")
     total = windows.sum(dim=-1, keepdim=True)
@@ -163,6 +186,7 @@ class StochasticPool2d(nn.Module):
 
     def __init__(self, kernel_size: IntPair, stride: IntPair | None = None):
         super().__init__()
+        geometry(kernel_size, stride, 0)
         self.kernel_size, self.stride = kernel_size, stride
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -184,6 +208,7 @@ class SoftPool2d(nn.Module):
 
     def __init__(self, kernel_size: IntPair, stride: IntPair | None = None):
         super().__init__()
+        geometry(kernel_size, stride, 0)
         self.kernel_size, self.stride = kernel_size, stride
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

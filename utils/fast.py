@@ -1,0 +1,235 @@
+"""Fast versions of operators whose reference implementation is written for reading, not speed.
+
+The reference ``utils.max_pool2d`` (``utils/pooling.py``) cuts every window out of the input, which
+is easy to check line by line but moves ``kH*kW`` times the data; ``fast_max_pool2d`` gives the same
+results (values, indices, ties, NaNs, gradients: the tests run over both) without that copy. The
+layers are the pooling variants of ``utils/variants.py`` on torch's native pooling kernels, fast
+enough to train with. Each says what it trades for speed.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from ._checks import IntPair, check_flag, geometry
+from .pooling import _prepare
+from .variants import MixedPool2d, SoftPool2d, StochasticPool2d
+
+
+def _real_taps(length: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int) -> range:
+    """The window cells (taps) that some output reads inside the input: tap t reads cell
+    ``j*stride - padding + t*dilation`` of output j < out_len. A kernel far larger than the input
+    (which the padding rule allows) has only a few such taps, so loops over them stay short."""
+    first = max(0, -(-(padding - (out_len - 1) * stride) // dilation))
+    last = min(kernel - 1, (padding + length - 1) // dilation)
+    return range(first, last + 1)
+
+
+def _taps(tap: int, length: int, out_len: int, stride: int, padding: int, dilation: int) -> tuple[int, int, slice]:
+    """Outputs ``[lo, hi)`` whose window cell number ``tap`` lies inside an axis of ``length`` cells, and
+    the slice of input cells they read (output j reads cell ``j*stride - padding + tap*dilation``)."""
+    offset = tap * dilation - padding
+    lo = max(0, -(offset // stride))  # ceil(-offset / stride), the first output that reads a real cell
+    hi = min(out_len, (length - 1 - offset) // stride + 1)
+    first = lo * stride + offset
+    return lo, hi, slice(first, first + (hi - lo - 1) * stride + 1, stride)
+
+
+def _axis_max(x: torch.Tensor, dim: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int,
+              fill: float | int) -> torch.Tensor:
+    """Max pooling along one axis: a running ``torch.maximum`` over the ``kernel`` strided slices.
+
+    Padding is never materialised: each slice covers only the outputs whose cell is real, and outputs
+    that no real cell reaches keep ``fill``.
+    """
+    shape = list(x.shape)
+    shape[dim] = out_len
+    out = None
+    for tap in _real_taps(x.shape[dim], out_len, kernel, stride, padding, dilation):
+        lo, hi, read = _taps(tap, x.shape[dim], out_len, stride, padding, dilation)
+        if lo >= hi:
+            continue
+        cells = x[(slice(None),) * (dim % x.dim()) + (read,)]
+        if out is None:  # the first tap: its cells, with `fill` where it reads only padding
+            widths = [0, 0] * (-dim - 1) + [lo, out_len - hi]
+            whole = lo == 0 and hi == out_len
+            out = cells.clone(memory_format=torch.contiguous_format) if whole else F.pad(cells, widths, value=fill)
+            continue
+        out.narrow(dim, lo, hi - lo).clamp_(min=cells)  # an in-place maximum that propagates NaN, as torch.maximum
+    return x.new_full(shape, fill) if out is None else out
+
+
+def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int], strides: tuple[int, int],
+                       pads: tuple[int, int], dils: tuple[int, int]) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Flat plane offsets of the cells torch's max pooling picks: the first that equals the window's
+    maximum ``y`` in row-major order, or the last NaN of a window that has one. Also a mask of the
+    windows that reach a real cell (None when all do)."""
+    height, width = x.shape[-2:]
+    out_h, out_w = y.shape[-2:]
+    rows_taps = {a: _taps(a, height, out_h, strides[0], pads[0], dils[0])
+                 for a in _real_taps(height, out_h, kernel[0], strides[0], pads[0], dils[0])}
+    cols_taps = {b: _taps(b, width, out_w, strides[1], pads[1], dils[1])
+                 for b in _real_taps(width, out_w, kernel[1], strides[1], pads[1], dils[1])}
+    taps = [(a, b, rows, cols) for a, rows in rows_taps.items() for b, cols in cols_taps.items()
+            if rows[0] < rows[1] and cols[0] < cols[1]]
+    local = torch.zeros_like(y, dtype=torch.uint8 if len(taps) <= 256 else torch.int32)  # batched under vmap, as y
+
+    def mark(number: int, rows: tuple[int, int, slice], cols: tuple[int, int, slice], condition) -> None:
+        block = (..., slice(rows[0], rows[1]), slice(cols[0], cols[1]))
+        local[block].masked_fill_(condition(x[..., rows[2], cols[2]], y[block]), number)
+
+    # Visiting the taps backwards and overwriting leaves the first hit in row-major order; NaNs, which
+    # equal nothing, are then marked forwards, so the last NaN of a window wins, as in torch.
+    for number in reversed(range(len(taps))):
+        mark(number, *taps[number][2:], torch.eq)
+    if y.is_floating_point():
+        for number, (_, _, rows, cols) in enumerate(taps):
+            mark(number, rows, cols, lambda cells, _: cells.isnan())
+
+    rows = torch.arange(out_h, device=y.device) * strides[0] - pads[0]
+    cols = torch.arange(out_w, device=y.device) * strides[1] - pads[1]
+    tap_offsets = torch.tensor([a * dils[0] * width + b * dils[1] for a, b, _, _ in taps] or [0],
+                               dtype=torch.long, device=y.device)
+    indices = rows[:, None] * width + cols[None, :] + tap_offsets[local.long()]
+
+    def reached(axis_taps: dict, length: int) -> list[bool]:
+        hit = [False] * length
+        for lo, hi, _ in axis_taps.values():
+            hit[lo:hi] = [True] * (hi - lo)
+        return hit
+
+    row_hit, col_hit = reached(rows_taps, out_h), reached(cols_taps, out_w)
+    if all(row_hit) and all(col_hit):
+        return indices, None
+    # With dilation a window can fall wholly in the padding; torch then reports the offset of the
+    # window's first cell at or after row/column 0 (which may lie outside the plane). Do the same.
+    found = (torch.tensor(row_hit, device=y.device)[:, None] & torch.tensor(col_hit, device=y.device)[None, :])
+    first = [s + (-s).clamp(min=0).add(d - 1).div(d, rounding_mode="floor") * d
+             for s, d in ((rows, dils[0]), (cols, dils[1]))]
+    return torch.where(found, indices, first[0][:, None] * width + first[1][None, :]), found
+
+
+def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
+                    dilation: IntPair = 1, ceil_mode: bool = False, return_indices: bool = False):
+    """2-D max pooling with the results of :func:`utils.max_pool2d`, at memory speed.
+
+    ``y[n, c, i, j] = max_{a < kH, b < kW} x[n, c, i*sH - pH + a*dH, j*sW - pW + b*dW]``,
+    where positions outside the input count as ``-inf`` (so padding never wins).
+
+    Inputs:
+    - x: (N, C, H, W) or (C, H, W), floating point or integer.
+    - kernel_size, stride (default: kernel_size), padding, dilation: int or (height, width) pair.
+    - ceil_mode: keep a last, partial window if it starts inside the input or the left padding.
+    - return_indices: also return, for each output, the flat offset ``h * W + w`` of the maximum
+      inside its (H, W) plane. Ties go to the first maximum in row-major order; a NaN wins (the last one), as in torch.
+
+    Returns ``y`` of shape (..., H_out, W_out), and ``indices`` (int64, same shape) if requested.
+
+    How: a 2-D window's maximum is the maximum over its columns of the maximum over its rows, so the
+    values come from two 1-D passes, each a running ``torch.maximum`` over strided slices (kW + kH
+    passes over memory, no padded copy, no window tensor). When indices or gradients are needed, a
+    second sweep finds the cell in each window that holds the maximum, and ``y`` is gathered from
+    there, so the gradient goes to that one cell, as in torch.
+
+    What it trades for speed: a Python loop over the kernel's taps and the index bookkeeping of
+    ``_taps`` in place of one ``unfold``; only taps that reach a real cell are visited, so a kernel
+    far larger than the input (which torch's padding rule allows) costs no more than the input.
+    """
+    kernel, strides, pads, dils, out_hw = _prepare(x, kernel_size, stride, padding, dilation, ceil_mode, integer=True)
+    check_flag(return_indices, "return_indices")
+    if x.is_meta:  # shapes only: there are no values to compare
+        y = x.new_empty(*x.shape[:-2], *out_hw)
+        return (y, y.long()) if return_indices else y
+    fill = -float("inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
+
+    with torch.no_grad():
+        # Rows first: those slices are contiguous along W, and they halve the data the strided W pass reads.
+        y = _axis_max(x, -2, out_hw[0], kernel[0], strides[0], pads[0], dils[0], fill)
+        y = _axis_max(y, -1, out_hw[1], kernel[1], strides[1], pads[1], dils[1], fill)
+    needs_grad = torch.is_grad_enabled() and x.requires_grad
+    if not (return_indices or needs_grad):
+        return y
+    indices, found = _argmax_in_windows(x.detach(), y, kernel, strides, pads, dils)
+    if needs_grad:
+        # Gather y from the picked cells so that the gradient flows to them; a window wholly in the
+        # padding keeps its -inf and sends no gradient, whatever offset it reports.
+        picked = indices if found is None else indices.where(found, 0)
+        gathered = x.flatten(-2).gather(-1, picked.flatten(-2)).view(y.shape)
+        y = gathered if found is None else torch.where(found, gathered, y)
+    return (y, indices) if return_indices else y
+
+
+
+
+class FastMixedPool2d(MixedPool2d):
+    """:class:`utils.MixedPool2d` computed with torch's native max and average pooling kernels.
+
+    The same blend ``alpha * max + (1 - alpha) * avg`` and the same parameters (``learnable`` gives a
+    ``logit`` with ``alpha = sigmoid(logit)``); it trades the from-scratch operators, which a learner can
+    read, for kernels fast enough to train with.
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        alpha = self.alpha
+        return alpha * F.max_pool2d(x, self.kernel_size, self.stride) + (1 - alpha) * F.avg_pool2d(
+            x, self.kernel_size, self.stride)
+
+
+def _tiles(kernel_size: IntPair, stride: IntPair | None) -> tuple[int, int]:
+    """The fast layers below need windows that tile the map: stride equal to the kernel size."""
+    kernel, strides, _, _ = geometry(kernel_size, stride, 0)
+    if strides != kernel:
+        raise ValueError(f"stride must equal kernel_size for this fast layer (windows that tile the map), "
+                         f"got kernel_size={kernel_size}, stride={stride}; use the utils layer for overlapping windows")
+    return kernel
+
+
+def _crop_to_tiles(x: torch.Tensor, kernel: tuple[int, int]) -> torch.Tensor:
+    """Drop the last rows and columns that fill no whole window, as pooling with floor rounding does."""
+    height, width = (x.shape[-2] // kernel[0]) * kernel[0], (x.shape[-1] // kernel[1]) * kernel[1]
+    return x[..., :height, :width]
+
+
+class FastSoftPool2d(SoftPool2d):
+    """:class:`utils.SoftPool2d` for non-overlapping windows, from native pooling kernels.
+
+    ``y = avg_pool(x * e^(x - m)) / avg_pool(e^(x - m))`` with ``m`` the window's maximum, broadcast back
+    over its window (subtracting it keeps ``exp`` from overflowing and cancels in the ratio). It trades
+    generality (stride must equal kernel_size) for speed.
+    """
+
+    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None):
+        super().__init__(kernel_size, stride)
+        self.kernel = _tiles(kernel_size, stride)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = _crop_to_tiles(x, self.kernel)
+        peak = F.max_pool2d(x.detach(), self.kernel)
+        weights = torch.exp(x - peak.repeat_interleave(self.kernel[0], -2).repeat_interleave(self.kernel[1], -1))
+        return F.avg_pool2d(x * weights, self.kernel) / F.avg_pool2d(weights, self.kernel)
+
+
+class FastStochasticPool2d(StochasticPool2d):
+    """:class:`utils.StochasticPool2d` for non-overlapping windows of a non-negative input, vectorised.
+
+    Evaluation: ``sum a^2 / sum a`` as a ratio of two native average pools. Training: one draw per window
+    from a cumulative sum of its activations, with torch's global random generator. It trades generality
+    (stride must equal kernel_size) and the sign check of the reference for speed.
+    """
+
+    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None):
+        super().__init__(kernel_size, stride)
+        self.kernel = _tiles(kernel_size, stride)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = _crop_to_tiles(x, self.kernel)
+        if not self.training:
+            return F.avg_pool2d(x * x, self.kernel) / F.avg_pool2d(x, self.kernel).clamp(min=torch.finfo(x.dtype).tiny)
+        (kh, kw), (height, width) = self.kernel, x.shape[-2:]
+        windows = x.unflatten(-2, (height // kh, kh)).unflatten(-1, (width // kw, kw))  # (..., Ho, kh, Wo, kw)
+        windows = windows.transpose(-3, -2).flatten(-2)  # (..., Ho, Wo, kh*kw)
+        running = windows.detach().cumsum(dim=-1)
+        u = torch.rand(running.shape[:-1] + (1,), device=x.device, dtype=x.dtype) * running[..., -1:]
+        index = (running <= u).sum(dim=-1, keepdim=True).clamp(max=kh * kw - 1)  # the first i with running_i > u
+        return windows.gather(-1, index).squeeze(-1)
