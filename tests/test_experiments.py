@@ -156,3 +156,11 @@ def test_lenet_strided_puts_the_stride_in_the_convolutions():
     assert utils.count_parameters(net) == utils.count_parameters(utils.lenet("max"))
     once = utils.lenet("strided", downsample_after=1)
     assert [m.stride for m in once.features if isinstance(m, nn.Conv2d)] == [(2, 2), (1, 1)]
+
+
+def test_lenet_head_probe_leaves_batchnorm_statistics_alone():
+    net = utils.lenet(lambda channels: nn.Sequential(nn.BatchNorm2d(channels), nn.MaxPool2d(2)))
+    norms = [m for m in net.modules() if isinstance(m, nn.BatchNorm2d)]
+    assert all(m.num_batches_tracked.item() == 0 and torch.equal(m.running_var, torch.ones_like(m.running_var))
+               for m in norms)
+    assert net.training and all(m.training for m in net.modules())

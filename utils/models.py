@@ -72,11 +72,14 @@ def lenet(downsample: Downsample = "max", *, channels: Sequence[int] = (10, 20),
     features = nn.Sequential(*layers)
     # The probe that sizes the head must not draw from the global RNG (a stochastic or fractional
     # downsampler would), or the head's initial weights would depend on the downsampler's draws.
+    # In eval mode, so that it updates no running statistics (BatchNorm) either.
     with torch.no_grad(), torch.random.fork_rng(devices=[]):
         try:
-            flat = features(torch.zeros(1, in_channels, input_size, input_size)).numel()
+            flat = features.eval()(torch.zeros(1, in_channels, input_size, input_size)).numel()
         except RuntimeError as err:
             raise ValueError(f"input_size={input_size} is too small for these layers: {err}") from err
+        finally:
+            features.train()
     classifier = nn.Sequential(nn.Flatten(), nn.Linear(flat, hidden), nn.ReLU(), nn.Linear(hidden, num_classes))
     return nn.Sequential(OrderedDict(features=features, classifier=classifier))
 
