@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 from torch import nn
+from toy_task import blobs, tiny_net
 
 import utils
 from utils.experiments import t_quantile_975
@@ -93,24 +94,11 @@ def test_accuracy_se_is_the_binomial_standard_error():
             utils.accuracy_se(*bad)
 
 
-def blobs(n: int, seed: int):
-    generator = torch.Generator().manual_seed(seed)
-    labels = torch.randint(0, 2, (n,), generator=generator)
-    images = torch.rand(n, 1, 12, 12, generator=generator) * 0.3
-    images[labels == 1, :, :6] += 0.7
-    images[labels == 0, :, 6:] += 0.7
-    return images, labels
-
-
-def tiny(downsample="max"):
-    return utils.lenet(downsample, channels=(4,), kernel_size=3, hidden=8, num_classes=2, input_size=12)
-
-
 def test_fit_seeds_builds_after_seeding_so_runs_are_paired_and_reproducible():
     torch.manual_seed(123)  # whatever the RNG history, the runs below start from their seeds
-    first = utils.fit_seeds(tiny, blobs(64, 0), blobs(32, 1), seeds=(0, 1, 2), epochs=2, batch_size=16)
+    first = utils.fit_seeds(tiny_net, blobs(64, 0), blobs(32, 1), seeds=(0, 1, 2), epochs=2, batch_size=16)
     torch.rand(10)
-    again = utils.fit_seeds(tiny, blobs(64, 0), blobs(32, 1), seeds=(0, 1, 2), epochs=2, batch_size=16)
+    again = utils.fit_seeds(tiny_net, blobs(64, 0), blobs(32, 1), seeds=(0, 1, 2), epochs=2, batch_size=16)
     assert first.seeds == (0, 1, 2) and len(first.models) == 3 and len(first.test_acc) == 3
     assert [h.train_loss for h in first.histories] == [h.train_loss for h in again.histories]
     assert first.histories[0].train_loss != first.histories[1].train_loss
@@ -118,9 +106,9 @@ def test_fit_seeds_builds_after_seeding_so_runs_are_paired_and_reproducible():
 
 
 def test_fit_seeds_starts_each_seed_from_the_weights_set_seed_gives():
-    trained = utils.fit_seeds(tiny, blobs(64, 0), seeds=(4,), epochs=1, lr=1e-12).models[0]
+    trained = utils.fit_seeds(tiny_net, blobs(64, 0), seeds=(4,), epochs=1, lr=1e-12).models[0]
     utils.set_seed(4)
-    fresh = tiny()
+    fresh = tiny_net()
     assert torch.allclose(trained.classifier[1].weight, fresh.classifier[1].weight, atol=1e-9)
 
 
@@ -133,7 +121,7 @@ def test_fit_seeds_starts_each_seed_from_the_weights_set_seed_gives():
     (dict(seeds=(0, True)), "non-negative ints"),
 ])
 def test_fit_seeds_rejects_bad_arguments(kwargs, match):
-    args = dict(build=tiny, seeds=(0, 1)) | kwargs
+    args = dict(build=tiny_net, seeds=(0, 1)) | kwargs
     with pytest.raises(ValueError, match=match):
         utils.fit_seeds(args.pop("build"), blobs(8, 0), **args)
 

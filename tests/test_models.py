@@ -5,6 +5,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
+from toy_task import blobs, tiny_net
 
 import utils
 
@@ -116,20 +117,6 @@ def test_receptive_field_rejects_layers_without_a_fixed_window():
         utils.gradient_footprint(nn.Sequential(nn.MaxPool2d(2, dilation=2)), 12)
     with pytest.raises(ValueError, match="at least one True"):
         utils.footprint_box(torch.zeros(3, 3, dtype=torch.bool))
-
-
-def blobs(n: int, seed: int):
-    """A tiny separable task: class 1 images are bright in the top half, class 0 in the bottom half."""
-    generator = torch.Generator().manual_seed(seed)
-    labels = torch.randint(0, 2, (n,), generator=generator)
-    images = torch.rand(n, 1, 12, 12, generator=generator) * 0.3
-    images[labels == 1, :, :6] += 0.7
-    images[labels == 0, :, 6:] += 0.7
-    return images, labels
-
-
-def tiny_net():
-    return utils.lenet("max", channels=(4,), kernel_size=3, hidden=8, num_classes=2, input_size=12)
 
 
 def test_fit_learns_a_tiny_task_and_records_every_epoch():
