@@ -120,20 +120,14 @@ def max_unpool2d(x: torch.Tensor, indices: torch.Tensor, kernel_size: IntPair, s
     rows, cols = indices.div(out_w, rounding_mode="floor"), indices.remainder(out_w)
     top = torch.arange(pooled_h, device=x.device)[:, None] * strides[0] - pads[0]
     left = torch.arange(pooled_w, device=x.device)[None, :] * strides[1] - pads[1]
-    inside = (indices >= 0) & (indices < out_h * out_w)
-    if not bool(inside.all()):
-        bad = indices[~inside][0].item()
-        raise ValueError(
-            f"index {bad} lies outside an output plane of {out_h}x{out_w} (offsets 0 to {out_h * out_w - 1}). "
-            f"The indices were computed on a plane of another size; "
-            f"pass output_size=<the (H, W) of the tensor that was pooled>")
-    after_start = (rows >= top) & (cols >= left)
-    if not bool(after_start.all()):
-        bad = indices[~after_start][0].item()
-        raise ValueError(
-            f"index {bad} does not fit an output plane of {out_h}x{out_w}: read in a plane {out_w} wide it "
-            f"lies before the start of its own pooling window. The indices were computed on a plane of "
-            f"another size; pass output_size=<the (H, W) of the tensor that was pooled>")
+    plane = f"an output plane of {out_h}x{out_w}"
+    checks = [((indices >= 0) & (indices < out_h * out_w), f"lies outside {plane} (offsets 0 to {out_h * out_w - 1})"),
+              ((rows >= top) & (cols >= left), f"does not fit {plane}: read in a plane {out_w} wide it lies before "
+                                               f"the start of its own pooling window")]
+    for ok, problem in checks:
+        if not bool(ok.all()):
+            raise ValueError(f"index {indices[~ok][0].item()} {problem}. The indices were computed on a plane of "
+                             f"another size; pass output_size=<the (H, W) of the tensor that was pooled>")
 
     flat = _PlaceLast.apply(x.flatten(-2), indices.flatten(-2), out_h * out_w)
     return flat.unflatten(-1, (out_h, out_w))
