@@ -41,23 +41,31 @@ def _axis_max(x: torch.Tensor, dim: int, out_len: int, kernel: int, stride: int,
     """Max pooling along one axis: a running ``torch.maximum`` over the ``kernel`` strided slices.
 
     Padding is never materialised: each slice covers only the outputs whose cell is real, and outputs
-    that no real cell reaches keep ``fill``.
+    that no real cell reaches keep ``fill``. When two taps read a real cell for every output (2x2
+    stride 2, or any window away from the borders), the first pass is ``torch.maximum`` of those two
+    slices, which writes the result directly, with no copy of a first slice to start from.
     """
     shape = list(x.shape)
     shape[dim] = out_len
-    out = None
+    whole, partial = [], []
     for tap in _real_taps(x.shape[dim], out_len, kernel, stride, padding, dilation):
         lo, hi, read = _taps(tap, x.shape[dim], out_len, stride, padding, dilation)
-        if lo >= hi:
-            continue
-        cells = x[(slice(None),) * (dim % x.dim()) + (read,)]
-        if out is None:  # the first tap: its cells, with `fill` where it reads only padding
-            widths = [0, 0] * (-dim - 1) + [lo, out_len - hi]
-            whole = lo == 0 and hi == out_len
-            out = cells.clone(memory_format=torch.contiguous_format) if whole else F.pad(cells, widths, value=fill)
-            continue
+        if lo < hi:
+            cells = x[(slice(None),) * (dim % x.dim()) + (read,)]
+            (whole if lo == 0 and hi == out_len else partial).append((lo, hi, cells))
+    if len(whole) >= 2:
+        out = torch.maximum(whole[0][2], whole[1][2])
+        rest = whole[2:] + partial
+    elif whole:
+        out, rest = whole[0][2].clone(memory_format=torch.contiguous_format), partial
+    elif partial:  # every tap misses some outputs: start from the first, with `fill` where it reads only padding
+        lo, hi, cells = partial[0]
+        out, rest = F.pad(cells, [0, 0] * (-dim - 1) + [lo, out_len - hi], value=fill), partial[1:]
+    else:
+        return x.new_full(shape, fill)
+    for lo, hi, cells in rest:
         out.narrow(dim, lo, hi - lo).clamp_(min=cells)  # an in-place maximum that propagates NaN, as torch.maximum
-    return x.new_full(shape, fill) if out is None else out
+    return out
 
 
 def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int], strides: tuple[int, int],
@@ -73,25 +81,33 @@ def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int]
                  for b in _real_taps(width, out_w, kernel[1], strides[1], pads[1], dils[1])}
     taps = [(a, b, rows, cols) for a, rows in rows_taps.items() for b, cols in cols_taps.items()
             if rows[0] < rows[1] and cols[0] < cols[1]]
+    # local[i, j] = number of the first tap that equals the maximum = how many taps miss it before the
+    # first hit: the running product of the misses, summed (elementwise passes; masked_fill_ is far slower).
     local = torch.zeros_like(y, dtype=torch.uint8 if len(taps) <= 256 else torch.int32)  # batched under vmap, as y
-
-    def mark(number: int, rows: tuple[int, int, slice], cols: tuple[int, int, slice], condition) -> None:
+    not_found = None
+    for _, _, rows, cols in taps[:-1]:
         block = (..., slice(rows[0], rows[1]), slice(cols[0], cols[1]))
-        local[block].masked_fill_(condition(x[..., rows[2], cols[2]], y[block]), number)
-
-    # Visiting the taps backwards and overwriting leaves the first hit in row-major order; NaNs, which
-    # equal nothing, are then marked forwards, so the last NaN of a window wins, as in torch.
-    for number in reversed(range(len(taps))):
-        mark(number, *taps[number][2:], torch.eq)
-    if y.is_floating_point():
+        miss = x[..., rows[2], cols[2]] != y[block]
+        if not_found is None and rows[:2] == (0, out_h) and cols[:2] == (0, out_w):
+            not_found = miss
+        else:
+            not_found = torch.ones_like(y, dtype=torch.bool) if not_found is None else not_found
+            not_found[block].logical_and_(miss)  # a window outside the block keeps its state
+        local.add_(not_found)
+    # NaNs, which equal nothing, are marked in tap order, so the last NaN of a window wins, as in torch.
+    # A NaN in a window makes its maximum NaN, so without one the sweep is skipped (not under vmap,
+    # which forbids a branch on values).
+    if y.is_floating_point() and (torch._C._functorch.is_batchedtensor(y) or y.isnan().any()):
         for number, (_, _, rows, cols) in enumerate(taps):
-            mark(number, rows, cols, lambda cells, _: cells.isnan())
+            block = (..., slice(rows[0], rows[1]), slice(cols[0], cols[1]))
+            local[block].masked_fill_(x[..., rows[2], cols[2]].isnan(), number)
 
     rows = torch.arange(out_h, device=y.device) * strides[0] - pads[0]
     cols = torch.arange(out_w, device=y.device) * strides[1] - pads[1]
     tap_offsets = torch.tensor([a * dils[0] * width + b * dils[1] for a, b, _, _ in taps] or [0],
                                dtype=torch.long, device=y.device)
-    indices = rows[:, None] * width + cols[None, :] + tap_offsets[local.long()]
+    indices = tap_offsets.index_select(0, local.flatten().int()).view(y.shape)  # one int64 tensor, written once
+    indices.add_(rows[:, None] * width + cols[None, :])
 
     def reached(axis_taps: dict, length: int) -> list[bool]:
         hit = [False] * length
@@ -127,9 +143,11 @@ def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | Non
     Returns ``y`` of shape (..., H_out, W_out), and ``indices`` (int64, same shape) if requested.
 
     How: a 2-D window's maximum is the maximum over its columns of the maximum over its rows, so the
-    values come from two 1-D passes, each a running ``torch.maximum`` over strided slices (kW + kH
-    passes over memory, no padded copy, no window tensor). When indices or gradients are needed, a
-    second sweep finds the cell in each window that holds the maximum, and ``y`` is gathered from
+    values come from two 1-D passes, each a running ``torch.maximum`` over strided slices: the first
+    two slices that cover every output make the pass's result directly, the others update it in place
+    (kH + kW - 2 elementwise maxima, no padded copy, no window tensor). When indices or gradients are
+    needed, a second sweep finds the cell in each window that holds the maximum with elementwise
+    comparisons only (a NaN sweep runs only if some maximum is NaN), and ``y`` is gathered from
     there, so the gradient goes to that one cell, as in torch.
 
     What it trades for speed: a Python loop over the kernel's taps and the index bookkeeping of
@@ -158,8 +176,6 @@ def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | Non
         gathered = x.flatten(-2).gather(-1, picked.flatten(-2)).view(y.shape)
         y = gathered if found is None else torch.where(found, gathered, y)
     return (y, indices) if return_indices else y
-
-
 
 
 class FastMixedPool2d(MixedPool2d):
