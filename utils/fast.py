@@ -130,17 +130,8 @@ def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | Non
                     dilation: IntPair = 1, ceil_mode: bool = False, return_indices: bool = False):
     """2-D max pooling with the results of :func:`utils.max_pool2d`, at memory speed.
 
-    ``y[n, c, i, j] = max_{a < kH, b < kW} x[n, c, i*sH - pH + a*dH, j*sW - pW + b*dW]``,
-    where positions outside the input count as ``-inf`` (so padding never wins).
-
-    Inputs:
-    - x: (N, C, H, W) or (C, H, W), floating point or integer.
-    - kernel_size, stride (default: kernel_size), padding, dilation: int or (height, width) pair.
-    - ceil_mode: keep a last, partial window if it starts inside the input or the left padding.
-    - return_indices: also return, for each output, the flat offset ``h * W + w`` of the maximum
-      inside its (H, W) plane. Ties go to the first maximum in row-major order; a NaN wins (the last one), as in torch.
-
-    Returns ``y`` of shape (..., H_out, W_out), and ``indices`` (int64, same shape) if requested.
+    The same formula, inputs, outputs, tie and NaN rules and gradients as the reference (see its
+    docstring), and the same counterpart, ``torch.nn.functional.max_pool2d``.
 
     How: a 2-D window's maximum is the maximum over its columns of the maximum over its rows, so the
     values come from two 1-D passes, each a running ``torch.maximum`` over strided slices: the first
