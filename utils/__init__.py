@@ -33,7 +33,7 @@ from .plotting import format_table, plot_grid, plot_history, plot_pooling, plot_
 from .pooling import avg_pool2d, lp_pool2d, max_pool2d
 from .profiling import copy_bandwidth, peak_memory, time_call
 from .receptive import ReceptiveField, footprint_box, gradient_footprint, receptive_field, receptive_fields
-from .runtime import get_device, set_seed
+from .runtime import configure_threads, get_device, set_seed
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
 from .training import History, evaluate, fit, predict
 from .transforms import shift_images, standardize
@@ -85,6 +85,7 @@ __all__ = [
     "binomial_filter",
     "blur_pool2d",
     "compare",
+    "configure_threads",
     "conv_output_size",
     "copy_bandwidth",
     "count_parameters",
