@@ -2,12 +2,14 @@
 
 One helper per kind of argument, so that every function and layer refuses the same things with the
 same words: ``check_int`` for a count or size, ``pair`` for an int-or-pair geometry argument,
-``geometry`` for the kernel/stride/padding/dilation of a pooling window, ``check_flag`` for a bool
-option, and ``check_feature_map`` for the (N, C, H, W) or (C, H, W) input of a 2-D operator.
+``geometry`` for the kernel/stride/padding/dilation of a pooling window, ``check_number`` for a real
+number in an interval, ``check_flag`` for a bool option, and ``check_feature_map`` for the
+(N, C, H, W) or (C, H, W) input of a 2-D operator.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -57,6 +59,21 @@ def geometry(kernel_size: IntPair, stride: IntPair | None, padding: IntPair,
     kernel = pair(kernel_size, "kernel_size", 1)
     strides = kernel if stride is None else pair(stride, "stride", 1)
     return kernel, strides, pair(padding, "padding", 0), pair(dilation, "dilation", 1)
+
+
+def check_number(value, name: str, low: float, high: float = math.inf, low_open: bool = False,
+                  tensor: bool = True) -> None:
+    """A real number (or, if ``tensor``, a 0-dim floating-point tensor) in [low, high], or (low, high]."""
+    if tensor and isinstance(value, torch.Tensor):
+        if value.dim() != 0 or not value.is_floating_point():
+            raise ValueError(f"{name} must be a number or a 0-dim floating-point tensor, got {value!r}")
+        if value.is_meta or torch._C._functorch.is_batchedtensor(value):
+            return  # no value to look at (shape propagation, or vmap, which forbids data-dependent checks)
+        value = float(value.detach())
+    elif not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not (low < value <= high if low_open else low <= value <= high):
+        raise ValueError(f"{name} must lie in {'(' if low_open else '['}{low}, {high}], got {value!r}")
 
 
 def check_flag(value, name: str) -> bool:

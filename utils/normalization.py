@@ -6,10 +6,12 @@ the same position: a normalisation, not a pooling, since the output has the inpu
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
-from ._checks import check_int
+from ._checks import check_int, check_number
 
 
 def local_response_norm(x: torch.Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
@@ -31,8 +33,7 @@ def local_response_norm(x: torch.Tensor, size: int, alpha: float = 1e-4, beta: f
                          f"got shape {tuple(x.shape)}")
     check_int(size, "size")
     for name, value in (("alpha", alpha), ("beta", beta), ("k", k)):
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ValueError(f"{name} must be a number, got {value!r}")
+        check_number(value, name, low=-math.inf, tensor=False)
     if x.shape[1] == 0:  # no channels to normalise over: an empty result, as torch gives
         return x.clone()
 

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from tqdm import tqdm  # the console bar: stored notebook outputs stay plain text
 
-from ._checks import check_flag, check_int
+from ._checks import check_flag, check_int, check_number
 
 Data = tuple[torch.Tensor, torch.Tensor]
 
@@ -84,8 +84,7 @@ def fit(model: nn.Module, train_data: Data, test_data: Data | None = None, *, ep
     check_int(batch_size, "batch_size")
     check_int(seed, "seed", 0)
     check_flag(progress, "progress")
-    if not isinstance(lr, int | float) or isinstance(lr, bool) or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    check_number(lr, "lr", low=0.0, low_open=True, tensor=False)
 
     device = _device_of(model)
     inputs, labels = train_data

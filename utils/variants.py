@@ -12,23 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import IntPair, check_feature_map, check_flag, check_int, geometry
+from ._checks import IntPair, check_feature_map, check_flag, check_int, check_number, geometry
 from .pooling import _prepare, _windows, avg_pool2d, max_pool2d
-
-
-def _check_number(value, name: str, low: float, high: float = math.inf, low_open: bool = False,
-                  tensor: bool = True) -> None:
-    """A real number (or, if ``tensor``, a 0-dim floating-point tensor) in [low, high], or (low, high]."""
-    if tensor and isinstance(value, torch.Tensor):
-        if value.dim() != 0 or not value.is_floating_point():
-            raise ValueError(f"{name} must be a number or a 0-dim floating-point tensor, got {value!r}")
-        if value.is_meta or torch._C._functorch.is_batchedtensor(value):
-            return  # no value to look at (shape propagation, or vmap, which forbids data-dependent checks)
-        value = float(value.detach())
-    elif not isinstance(value, int | float) or isinstance(value, bool):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if not (low < value <= high if low_open else low <= value <= high):
-        raise ValueError(f"{name} must lie in {'(' if low_open else '['}{low}, {high}], got {value!r}")
 
 
 def _window_values(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None) -> torch.Tensor:
@@ -93,8 +78,8 @@ def gem_pool2d(x: torch.Tensor, p: float | torch.Tensor = 3.0, kernel_size: IntP
     at ``eps`` so that fractional powers stay defined.
     """
     check_feature_map(x)
-    _check_number(p, "p", low=0.0, low_open=True)
-    _check_number(eps, "eps", low=0.0, low_open=True, tensor=False)
+    check_number(p, "p", low=0.0, low_open=True)
+    check_number(eps, "eps", low=0.0, low_open=True, tensor=False)
     kernel = tuple(x.shape[-2:]) if kernel_size is None else kernel_size
     if not torch.is_tensor(p) and math.isinf(p):  # the limit p -> inf: the window's maximum
         return max_pool2d(x.clamp(min=eps), kernel, stride)
@@ -107,8 +92,8 @@ class GeM(nn.Module):
 
     def __init__(self, p: float = 3.0, eps: float = 1e-6, learnable: bool = True):
         super().__init__()
-        _check_number(p, "p", low=0.0, low_open=True, tensor=False)
-        _check_number(eps, "eps", low=0.0, low_open=True, tensor=False)
+        check_number(p, "p", low=0.0, low_open=True, tensor=False)
+        check_number(eps, "eps", low=0.0, low_open=True, tensor=False)
         self.p = nn.Parameter(torch.tensor(float(p)), requires_grad=check_flag(learnable, "learnable"))
         self.eps = eps
 
@@ -123,7 +108,7 @@ def mixed_pool2d(x: torch.Tensor, alpha: float | torch.Tensor, kernel_size: IntP
     A convex blend (Lee, Gallagher, Tu 2016): alpha = 1 is max pooling, alpha = 0 average pooling,
     and a constant input stays constant. (Adding the two, max + avg, doubles the scale instead.)
     """
-    _check_number(alpha, "alpha", low=0.0, high=1.0)
+    check_number(alpha, "alpha", low=0.0, high=1.0)
     maximum = max_pool2d(x, kernel_size, stride, padding)
     average = avg_pool2d(x, kernel_size, stride, padding)
     return alpha * maximum + (1 - alpha) * average
@@ -136,7 +121,7 @@ class MixedPool2d(nn.Module):
                  learnable: bool = False):
         super().__init__()
         geometry(kernel_size, stride, 0)
-        _check_number(alpha, "alpha", low=0.0, high=1.0, tensor=False)
+        check_number(alpha, "alpha", low=0.0, high=1.0, tensor=False)
         if check_flag(learnable, "learnable") and not 0 < alpha < 1:
             raise ValueError(f"alpha must be strictly between 0 and 1 to be learnable, got {alpha!r}")
         self.kernel_size, self.stride, self.learnable = kernel_size, stride, learnable
