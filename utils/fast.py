@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 
 from ._checks import IntPair, check_flag, geometry
-from .pooling import _prepare
+from .pooling import _prepare, first_real_cell
 from .variants import MixedPool2d, SoftPool2d, StochasticPool2d
 
 
@@ -121,8 +121,7 @@ def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int]
     # With dilation a window can fall wholly in the padding; torch then reports the offset of the
     # window's first cell at or after row/column 0 (which may lie outside the plane). Do the same.
     found = (torch.tensor(row_hit, device=y.device)[:, None] & torch.tensor(col_hit, device=y.device)[None, :])
-    first = [s + (-s).clamp(min=0).add(d - 1).div(d, rounding_mode="floor") * d
-             for s, d in ((rows, dils[0]), (cols, dils[1]))]
+    first = [first_real_cell(rows, dils[0]), first_real_cell(cols, dils[1])]
     return torch.where(found, indices, first[0][:, None] * width + first[1][None, :]), found
 
 

@@ -98,6 +98,13 @@ def max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = N
     return y, offsets.expand(*windows.shape).gather(-1, local).squeeze(-1)
 
 
+def first_real_cell(start: torch.Tensor, dilation: int) -> torch.Tensor:
+    """For windows starting at ``start`` (possibly negative), the first cell at or after 0:
+    ``start + ceil(-start / dilation) * dilation`` where start < 0. Torch reports its offset as the
+    index of a window that lies wholly in the padding."""
+    return start + (-start).clamp(min=0).add(dilation - 1).div(dilation, rounding_mode="floor") * dilation
+
+
 def _window_offsets(size: tuple[int, int], out_hw: tuple[int, int], kernel: tuple[int, int],
                     strides: tuple[int, int], pads: tuple[int, int], dils: tuple[int, int],
                     device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -110,7 +117,7 @@ def _window_offsets(size: tuple[int, int], out_hw: tuple[int, int], kernel: tupl
     for dim in range(2):
         start = torch.arange(out_hw[dim], device=device) * strides[dim] - pads[dim]
         cell = start[:, None] + torch.arange(kernel[dim], device=device) * dils[dim]  # (out, k)
-        first = start + (-start).clamp(min=0).add(dils[dim] - 1).div(dils[dim], rounding_mode="floor") * dils[dim]
+        first = first_real_cell(start, dils[dim])
         axes.append((cell, (cell >= 0) & (cell < size[dim]), first))
     (rows, row_ok, first_row), (cols, col_ok, first_col) = axes
     offsets = (rows[:, None, :, None] * size[1] + cols[None, :, None, :]).flatten(-2)
