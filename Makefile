@@ -7,14 +7,19 @@
 #   make slides    export every notebook, as stored (nothing is re-run), to build/html/NN_*.html and
 #                  build/slides/NN_*.slides.html (reveal.js); they open offline: MathJax and reveal.js
 #                  are copied to build/assets/. Copy build/ whole. Slide breaks: scripts/slide_metadata.py
+#   make solutions the solved edition: build/solutions/NN_*.ipynb, every stub replaced by its worked answer
+#                  and run on the CPU (scripts/editions.py)
+#   make slides-solutions  the solved edition as pages and decks, solutions shown: build/solved/
+#   make grader    an nbgrader source course in build/nbgrader/ (installs nbgrader, the `grader` extra)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+GRADER := $(VENV)/.grader
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
-.PHONY: lab test lint unit nbval refresh data slides clean
+.PHONY: lab test lint unit nbval refresh data slides solutions slides-solutions grader clean
 
 # A .venv left by another Python (say 3.12) would be reused and fail deep inside pip: check both.
 $(STAMP): pyproject.toml
@@ -27,6 +32,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
 	touch $(STAMP)
 
+# nbgrader (and what it brings: notebook 7, SQLAlchemy, alembic) only for `make grader` and the tests.
+$(GRADER): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[grader]"
+	touch $(GRADER)
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
@@ -35,7 +45,7 @@ test: lint unit nbval
 lint: $(STAMP)
 	$(BIN)/ruff check utils tests scripts notebooks
 
-unit: $(STAMP)
+unit: $(STAMP) $(GRADER)
 	$(BIN)/python -m pytest tests
 
 # Strict output comparison on the CPU, once per thread count in NBVAL_THREADS: trained numbers move in
@@ -76,6 +86,17 @@ data: $(STAMP)
 slides: $(STAMP)
 	rm -rf build/html build/slides build/assets
 	$(BIN)/python scripts/export_notebooks.py --out build
+
+solutions: $(STAMP)
+	CUDA_VISIBLE_DEVICES="" $(BIN)/python scripts/editions.py solutions --out build/solutions $(NOTEBOOKS)
+
+slides-solutions: solutions
+	rm -rf build/solved
+	$(BIN)/python scripts/export_notebooks.py --out build/solved build/solutions/*.ipynb
+
+grader: $(GRADER)
+	rm -rf build/nbgrader/source
+	$(BIN)/python scripts/editions.py grader --out build/nbgrader $(NOTEBOOKS)
 
 clean:
 	rm -rf $(VENV) build

@@ -15,6 +15,7 @@ from .data import (
     load_mnist_dataset,
     verify,
 )
+from .exercises import exercise, expect_equal, expect_tensor
 from .experiments import (
     SEEDS,
     Comparison,
@@ -92,6 +93,9 @@ __all__ = [
     "count_sketch",
     "describe_pooling",
     "evaluate",
+    "exercise",
+    "expect_equal",
+    "expect_tensor",
     "fast_max_pool2d",
     "fit",
     "fit_seeds",
