@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="output folder (default: build/solutions or build/nbgrader)")
     parser.add_argument("--no-execute", action="store_true", help="solutions: write them without running them")
     parser.add_argument("notebooks", nargs="*", type=Path, default=sorted((ROOT / "notebooks").glob("*.ipynb")))
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     try:
         if args.edition == "solutions":
             written = write_solutions(args.notebooks, args.out or ROOT / "build" / "solutions", not args.no_execute)

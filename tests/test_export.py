@@ -4,9 +4,11 @@ One notebook is exported (from its committed outputs, nothing is executed) into 
 """
 
 import hashlib
+import html
 import re
 from pathlib import Path
 
+import editions
 import export_notebooks
 import launch_cells
 import nbformat
@@ -122,3 +124,23 @@ def test_makefile_has_the_slides_target_and_build_is_ignored():
     assert re.search(r"^slides: ", makefile, re.MULTILINE) and "scripts/export_notebooks.py" in makefile
     assert "make slides" in makefile.split("\n\n")[0]  # documented in the header comment
     assert "build/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def _deck_text(notebook: nbformat.NotebookNode, name: str) -> str:
+    """The text a reader sees in the reveal.js deck of `notebook`: tags stripped, entities decoded."""
+    _, slides = export_notebooks.exporters()
+    body, _ = slides.from_notebook_node(notebook, resources={"metadata": {"name": name}})
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem[:2])
+def test_learner_decks_hide_the_answers_and_solved_decks_show_them(path):
+    learner = slide_metadata.update(nbformat.read(path, as_version=4))
+    answers = [exercise.answer for exercise in editions.exercises(learner, path.name)]
+    # the longest line of each answer's body stands for the answer (short lines such as "return x" may
+    # legitimately appear in the lesson)
+    marks = [max(answer.splitlines()[1:], key=len).strip() for answer in answers]
+    learner_deck = _deck_text(learner, path.stem)
+    solved_deck = _deck_text(editions.solved(learner, path.name), path.stem)
+    assert [mark for mark in marks if mark in learner_deck] == [], f"{path.name}: an answer is in the learner deck"
+    assert [mark for mark in marks if mark not in solved_deck] == [], f"{path.name}: the solved deck lacks an answer"
