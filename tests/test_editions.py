@@ -199,3 +199,33 @@ def test_nbgrader_releases_without_answers_and_grades_the_solution(tmp_path, mon
                             gradebook.find_submission(lesson, student).max_score) for student in ("solver", "idler")}
     full = len(editions.exercises(read(path))) * editions.POINTS
     assert scores == {"solver": (full, full), "idler": (0, full)}, scores
+
+
+def test_make_solutions_writes_the_solved_lesson_run_with_every_check_passing(tmp_path, capsys):
+    path = NOTEBOOKS[0]
+    assert editions.main(["solutions", "--out", str(tmp_path), str(path)]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {tmp_path / path.name}"
+    notebook = read(tmp_path / path.name)
+    for exercise in editions.exercises(read(path), path.name):
+        assert notebook.cells[exercise.stub].source == exercise.answer
+        assert stdout_of(notebook.cells[exercise.check]).rstrip().endswith(
+            f"Exercise {exercise.number}: all checks passed"), exercise.number
+
+
+def test_make_grader_writes_a_course_and_refuses_a_broken_notebook(tmp_path, capsys):
+    assert editions.main(["grader", "--out", str(tmp_path / "course"), *map(str, NOTEBOOKS[:1])]) == 0
+    assert (tmp_path / "course" / "nbgrader_config.py").is_file()
+    assert (tmp_path / "course" / "source" / NOTEBOOKS[0].stem / NOTEBOOKS[0].name).is_file()
+    broken = read(NOTEBOOKS[0])
+    stub = editions.exercises(broken)[0].stub
+    broken.cells[stub].source = broken.cells[stub].source.replace("raise NotImplementedError", "return []")
+    nbformat.write(broken, tmp_path / "broken.ipynb")
+    assert editions.main(["grader", "--out", str(tmp_path / "course"), str(tmp_path / "broken.ipynb")]) == 1
+    assert "must be `raise NotImplementedError`" in capsys.readouterr().err
+
+
+def test_the_editions_have_make_targets_and_a_pinned_grader_extra():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("solutions: $(STAMP)", "slides-solutions: solutions", "grader: $(GRADER)", "unit: $(STAMP) $(GRADER)"):
+        assert f"\n{target}" in makefile, target
+    assert 'grader = ["nbgrader==0.9.6"]' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
