@@ -11,15 +11,19 @@
 #                  and run on the CPU (scripts/editions.py)
 #   make slides-solutions  the solved edition as pages and decks, solutions shown: build/solved/
 #   make grader    an nbgrader source course in build/nbgrader/ (installs nbgrader, the `grader` extra)
+#   make site      the course website in build/site/ (Jupyter Book, from the committed notebooks; opens
+#                  offline: build/site/index.html)
+#   make pdf       the site, then one A4 handout per lesson in build/pdf/ (needs Chromium: apt-get install chromium)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 GRADER := $(VENV)/.grader
+SITE   := $(VENV)/.site
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
-.PHONY: lab test lint unit nbval refresh data slides solutions slides-solutions grader clean
+.PHONY: lab test lint unit nbval refresh data slides solutions slides-solutions grader site pdf clean
 
 # A .venv left by another Python (say 3.12) would be reused and fail deep inside pip: check both.
 $(STAMP): pyproject.toml
@@ -37,6 +41,11 @@ $(GRADER): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[grader]"
 	touch $(GRADER)
 
+# Jupyter Book and playwright (which drives the system's Chromium) for `make site`, `make pdf` and the tests.
+$(SITE): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[site]"
+	touch $(SITE)
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
@@ -45,7 +54,7 @@ test: lint unit nbval
 lint: $(STAMP)
 	$(BIN)/ruff check utils tests scripts notebooks
 
-unit: $(STAMP) $(GRADER)
+unit: $(STAMP) $(GRADER) $(SITE)
 	$(BIN)/python -m pytest tests
 
 # Strict output comparison on the CPU, once per thread count in NBVAL_THREADS: trained numbers move in
@@ -97,6 +106,12 @@ slides-solutions: solutions
 grader: $(GRADER)
 	rm -rf build/nbgrader/source
 	$(BIN)/python scripts/editions.py grader --out build/nbgrader $(NOTEBOOKS)
+
+site: $(SITE)
+	$(BIN)/python scripts/build_site.py --out build/site $(NOTEBOOKS)
+
+pdf: $(SITE)
+	$(BIN)/python scripts/build_site.py --out build/site --pdf build/pdf $(NOTEBOOKS)
 
 clean:
 	rm -rf $(VENV) build

@@ -226,6 +226,7 @@ def test_make_grader_writes_a_course_and_refuses_a_broken_notebook(tmp_path, cap
 
 def test_the_editions_have_make_targets_and_a_pinned_grader_extra():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    for target in ("solutions: $(STAMP)", "slides-solutions: solutions", "grader: $(GRADER)", "unit: $(STAMP) $(GRADER)"):
+    targets = ("solutions: $(STAMP)", "slides-solutions: solutions", "grader: $(GRADER)", "unit: $(STAMP) $(GRADER)")
+    for target in targets:
         assert f"\n{target}" in makefile, target
     assert 'grader = ["nbgrader==0.9.6"]' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")

@@ -1,0 +1,127 @@
+"""What learners see in a real browser: the course website, opened from file:// in headless Chromium.
+
+Uses Debian's Chromium (apt-get install -y chromium) through playwright, which drives the system
+browser (nothing is downloaded), and Jupyter Book to build the site (both in the `site` extra, which
+`make test` installs). Without Chromium the tests skip, saying how to install it; in CI
+(CI=true) they must run, and .ci/run installs the browser first.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from pathlib import Path
+
+import pytest
+from build_site import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # the site extra installs it
+    sync_playwright = None
+
+MISSING = ("playwright is not installed: pip install -e '.[site]' (make site does)" if sync_playwright is None else
+           "Jupyter Book is not installed: pip install -e '.[site]' (make site does)"
+           if importlib.util.find_spec("jupyter_book") is None else
+           "Chromium is not installed: on Debian or Ubuntu, sudo apt-get install -y chromium"
+           if not Path(CHROMIUM).exists() else None)
+if MISSING and os.environ.get("CI") == "true":
+    raise RuntimeError(f"CI must run the browser tests: {MISSING}")
+pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A 1280×720 page that records every request it makes; the test fails if one leaves file://."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    yield page
+    context.close()
+    remote = [url for url in requests if not url.startswith(("file://", "data:", "blob:", "about:"))]
+    assert not remote, f"the page requested {remote[:5]}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    import build_site
+
+    out = tmp_path_factory.mktemp("site")
+    return build_site.build(NOTEBOOKS, out / "site", out / "site-src")
+
+
+def test_home_page_lists_every_lesson(page, site):
+    page.goto(site.as_uri())
+    assert page.title().startswith("Pooling layers in convolutional networks")
+    lessons = page.locator("nav.bd-docs-nav a.reference.internal").all_inner_texts()
+    assert [text.split(" · ")[0] for text in lessons[1:]] == [f"Lesson {p.stem[:2]}" for p in NOTEBOOKS], lessons
+    assert page.locator("article table a[href$='.html']").count() == len(NOTEBOOKS), "the course map links every lesson"
+
+
+def test_search_finds_ceil_mode(page, site):
+    page.goto(site.with_name("search.html").as_uri() + "?q=ceil_mode")
+    page.wait_for_selector("#search-results p.search-summary", timeout=15_000)
+    hits = page.locator("#search-results ul.search li a").all_inner_texts()
+    assert any(hit.startswith("Lesson 02") for hit in hits), hits
+
+
+def test_next_and_previous_links_walk_the_lessons(page, site):
+    page.goto(site.as_uri())
+    page.locator("a.right-next").click()
+    assert page.url.endswith(f"notebooks/{NOTEBOOKS[0].stem}.html")
+    page.locator("a.right-next").click()
+    assert page.url.endswith(f"notebooks/{NOTEBOOKS[1].stem}.html")
+    page.locator("a.left-prev").click()
+    assert page.url.endswith(f"notebooks/{NOTEBOOKS[0].stem}.html")
+
+
+def test_lesson_page_has_download_colab_maths_and_figures(page, site):
+    stem = NOTEBOOKS[1].stem
+    page.goto((site.parent / "notebooks" / f"{stem}.html").as_uri())
+    download = page.locator("a.btn-download-source-button").get_attribute("href")
+    assert download.endswith(f"{stem}.ipynb"), download
+    assert (site.parent / "notebooks" / download).resolve().is_file(), download
+    colab = page.locator("a[href^='https://colab.research.google.com/github/']").first.get_attribute("href")
+    assert colab.endswith(f"/blob/main/notebooks/{stem}.ipynb"), colab
+    page.wait_for_selector("mjx-container", state="attached", timeout=15_000)
+    assert page.locator("mjx-container").count() > 10, "MathJax did not render the formulas"
+    widths = page.locator("article img").evaluate_all("images => images.map(image => image.naturalWidth)")
+    assert widths and all(width > 0 for width in widths), widths
+
+
+A4_CONTENT_WIDTH = 718  # CSS pixels: 210 mm less the 12 mm margins of build_site.print_pdfs, at 96 per inch
+
+
+@pytest.mark.parametrize("stem", [path.stem for path in NOTEBOOKS], ids=lambda stem: stem[:2])
+def test_printed_lessons_cut_no_code_off(browser, site, stem):
+    page = browser.new_page(viewport={"width": A4_CONTENT_WIDTH, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto((site.parent / "notebooks" / f"{stem}.html").as_uri())
+    widths = page.locator("pre").evaluate_all("blocks => blocks.map(b => [b.scrollWidth, b.clientWidth])")
+    page.close()
+    assert len(widths) > 10
+    cut = [w for w in widths if w[0] > w[1] + 1]
+    assert not cut, f"{len(cut)} of {len(widths)} code blocks are wider than the printed page: {cut[:3]}"
+
+
+def test_make_pdf_prints_a_handout_per_lesson(browser, site, tmp_path):
+    import build_site
+
+    lesson = site.parent / "notebooks" / f"{NOTEBOOKS[0].stem}.html"
+    (pdf,) = build_site.print_pdfs([lesson], tmp_path, browser)
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+    assert data.startswith(b"%PDF-") and pages > 5, f"expected a handout of several pages, got {pages}"
