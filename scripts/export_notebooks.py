@@ -1,20 +1,21 @@
-"""Export the lessons to standalone HTML pages and reveal.js slide decks that work offline.
+"""Export the lessons to reveal.js slide decks that work offline.
 
     python scripts/export_notebooks.py                     # every notebook, into build/
     python scripts/export_notebooks.py --out DIR NB.ipynb  # some notebooks, into DIR
 
 What `make slides` runs. It writes, for every notebook ``notebooks/NN_name.ipynb``,
 
-    build/html/NN_name.html            the whole lesson as one page (the committed outputs, not re-run)
-    build/slides/NN_name.slides.html   the lesson as reveal.js slides
+    build/slides/NN_name.slides.html   the lesson as reveal.js slides (the committed outputs, not re-run)
     build/assets/mathjax/              MathJax 3 (tex-svg-full.js) from the pip package django-static-mathjax
     build/assets/reveal.js/            reveal.js 5 from scripts/export/vendor/reveal.js
 
-Nothing is executed: the notebooks' stored outputs are what the pages show. Nothing is loaded from the
+The lessons as web pages are the course website's job (`make site`, scripts/build_site.py).
+
+Nothing is executed: the notebooks' stored outputs are what the decks show. Nothing is loaded from the
 network either: nbconvert's own templates link require.js, jQuery, Mermaid, MathJax 2 and reveal.js
 from CDNs; the templates in scripts/export/templates replace them by the local copies above, referenced
-by relative paths, so a page opens from a USB stick or a lecture-hall PC without internet. The pages
-need the build/ folder as it is (copy it whole). Images are embedded in the pages (data: URIs), as
+by relative paths, so a deck opens from a USB stick or a lecture-hall PC without internet. The decks
+need the build/ folder as it is (copy it whole). Images are embedded in the decks (data: URIs), as
 nbconvert does by default; the "Open in Colab" badge (an image on colab.research.google.com, and of no
 use in a lecture) is left out of the exported copies. How the cells are grouped into slides comes from the cells'
 ``metadata.slideshow.slide_type``, which scripts/slide_metadata.py sets.
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 from launch_cells import BADGE_LINE
-from nbconvert import HTMLExporter, SlidesExporter
+from nbconvert import SlidesExporter
 from notebook_cli import ROOT
 from traitlets.config import Config
 
@@ -67,37 +68,38 @@ def copy_assets(out: Path) -> None:
     shutil.copytree(REVEAL, assets / "reveal.js", dirs_exist_ok=True)
 
 
-def exporters() -> tuple[HTMLExporter, SlidesExporter]:
+def exporter() -> SlidesExporter:
     config = Config()
-    for name in ("HTMLExporter", "SlidesExporter"):
-        config[name].extra_template_basedirs = [str(TEMPLATES)]
-        config[name].extra_template_paths = [str(TEMPLATES)]
-        config[name].mathjax_url = f"../assets/mathjax/{MATHJAX_FILE}"
-        config[name].require_js_url = ""
-        config[name].jquery_url = ""
-        config[name].mermaid_js_url = ""
-        config[name].mermaid_layout_elk_js_url = ""
+    config.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
+    config.SlidesExporter.extra_template_paths = [str(TEMPLATES)]
+    config.SlidesExporter.mathjax_url = f"../assets/mathjax/{MATHJAX_FILE}"
+    config.SlidesExporter.require_js_url = ""
+    config.SlidesExporter.jquery_url = ""
+    config.SlidesExporter.mermaid_js_url = ""
     config.SlidesExporter.reveal_url_prefix = "../assets/reveal.js"
     config.SlidesExporter.reveal_theme = "white"
     config.SlidesExporter.reveal_number = "c/t"
-    html = HTMLExporter(config=config, template_name="course-html")
-    slides = SlidesExporter(config=config, template_name="course-slides")
-    return html, slides
+    return SlidesExporter(config=config, template_name="course-slides")
+
+
+def title(notebook: nbformat.NotebookNode, fallback: str) -> str:
+    """The lesson's title, from the "# ..." line of its first cell (the page title of its deck)."""
+    first = notebook.cells[0].source.lstrip().split("\n", 1)[0] if notebook.cells else ""
+    return first[2:].strip() if first.startswith("# ") else fallback
 
 
 def export(notebooks: list[Path], out: Path) -> list[Path]:
-    """Export `notebooks` into out/html and out/slides, copy the assets; return the files written."""
+    """Export `notebooks` into out/slides, copy the assets; return the files written."""
     copy_assets(out)
-    html, slides = exporters()
+    slides = exporter()
     written = []
     for path in notebooks:
         notebook = without_colab_badge(nbformat.read(path, as_version=4))
-        for exporter, folder, suffix in ((html, "html", ".html"), (slides, "slides", ".slides.html")):
-            body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": path.stem}})
-            target = out / folder / f"{path.stem}{suffix}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(body, encoding="utf-8")
-            written.append(target)
+        body, _ = slides.from_notebook_node(notebook, resources={"metadata": {"name": title(notebook, path.stem)}})
+        target = out / "slides" / f"{path.stem}.slides.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+        written.append(target)
     return written
 
 

@@ -46,16 +46,15 @@ def exported(tmp_path_factory):
     return out, written
 
 
-def test_export_writes_a_page_and_a_deck_per_notebook(exported):
+def test_export_writes_a_deck_per_notebook_titled_by_its_lesson(exported):
     out, written = exported
-    stem = NOTEBOOK.stem
-    assert sorted(written) == sorted([out / "html" / f"{stem}.html", out / "slides" / f"{stem}.slides.html"])
-    title = nbformat.read(NOTEBOOK, as_version=4).cells[0].source.splitlines()[0].lstrip("# ").strip()
-    for path in written:
-        text = path.read_text(encoding="utf-8")
-        assert len(text) > 50_000, f"{path.name} is suspiciously small"
-        assert "<img" in text and "data:image/png;base64," in text, "the stored figures must be embedded"
-        assert title.split("·")[-1].strip() in text
+    assert written == [out / "slides" / f"{NOTEBOOK.stem}.slides.html"]
+    assert not (out / "html").exists(), "the lessons as pages are the website's job (make site)"
+    title = nbformat.read(NOTEBOOK, as_version=4).cells[0].source.splitlines()[0].removeprefix("# ").strip()
+    text = written[0].read_text(encoding="utf-8")
+    assert len(text) > 50_000, f"{written[0].name} is suspiciously small"
+    assert "<img" in text and "data:image/png;base64," in text, "the stored figures must be embedded"
+    assert f"<title>{html.escape(title, quote=False)}" in text, "the page title is the lesson's title"
 
 
 def test_export_uses_the_stored_outputs(exported):
@@ -64,7 +63,7 @@ def test_export_uses_the_stored_outputs(exported):
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     stream = next(o.text for o in outputs if o.output_type == "stream")
     first_line = stream.strip().splitlines()[0].strip()
-    page = (out / "html" / f"{NOTEBOOK.stem}.html").read_text(encoding="utf-8")
+    page = (out / "slides" / f"{NOTEBOOK.stem}.slides.html").read_text(encoding="utf-8")
     assert first_line.replace("<", "&lt;").replace(">", "&gt;")[:40] in page
 
 
@@ -128,8 +127,7 @@ def test_makefile_has_the_slides_target_and_build_is_ignored():
 
 def _deck_text(notebook: nbformat.NotebookNode, name: str) -> str:
     """The text a reader sees in the reveal.js deck of `notebook`: tags stripped, entities decoded."""
-    _, slides = export_notebooks.exporters()
-    body, _ = slides.from_notebook_node(notebook, resources={"metadata": {"name": name}})
+    body, _ = export_notebooks.exporter().from_notebook_node(notebook, resources={"metadata": {"name": name}})
     return html.unescape(re.sub(r"<[^>]+>", "", body))
 
 
