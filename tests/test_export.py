@@ -1,4 +1,4 @@
-"""`make slides`: the lessons export to HTML pages and reveal.js decks that open without a network.
+"""`make slides`: the lessons export to reveal.js decks that open without a network.
 
 One notebook is exported (from its committed outputs, nothing is executed) into a temporary folder.
 """
