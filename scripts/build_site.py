@@ -66,6 +66,9 @@ def config(repo: str) -> dict:
         "html": {"use_download_button": True, "use_repository_button": True, "home_page_in_navbar": True},
         "sphinx": {"config": {"mathjax_path": f"mathjax/{MATHJAX_FILE}", "html_static_path": ["_static"],
                               "html_css_files": ["print.css"],
+                              # no widget state is stored: show a widget's static fallback (utils.widgets)
+                              "nb_mime_priority_overrides": [
+                                  ["html", "application/vnd.jupyter.widget-view+json", None]],
                               "html_show_sourcelink": False,
                               # each lesson's title (#) is followed by ### Learning objectives: fine on a page
                               "suppress_warnings": ["myst.header"]}},

@@ -1,5 +1,8 @@
 """The interactive pooling explorer: its summary follows the sliders, and refusals are explained."""
 
+import base64
+import html
+
 import matplotlib.pyplot as plt
 import pytest
 import torch
@@ -21,27 +24,40 @@ def test_describe_pooling_draws_valid_configurations_and_explains_refusals():
 
 def test_explorer_summary_follows_the_controls():
     box = utils.pooling_explorer()
-    assert box.summary.value == "6x7 input -> 3x4 output"
+    assert box.text == "6x7 input -> 3x4 output"
     assert bytes(box.canvas.value).startswith(b"\x89PNG")
     kernel, stride, padding = box.children[0].children
     dilation, ceil_mode = box.children[1].children
     padding.value = 0
-    assert box.summary.value == "6x7 input -> 2x3 output"
+    assert box.text == "6x7 input -> 2x3 output"
     ceil_mode.value = True
-    assert box.summary.value == "6x7 input -> 3x3 output"
+    assert box.text == "6x7 input -> 3x3 output"
     dilation.value = 3  # a 3x3 window with dilation 3 spans 7 rows; the input has 6
-    assert box.summary.value == "6x7 input -> 1x1 output"  # ceil_mode keeps the one partial window
+    assert box.text == "6x7 input -> 1x1 output"  # ceil_mode keeps the one partial window
     ceil_mode.value = False
-    assert "refuses" in box.summary.value and box.canvas.layout.display == "none"
+    assert "refuses" in box.text and box.canvas.layout.display == "none"
     kernel.value, stride.value = 1, 1
-    assert box.summary.value == "6x7 input -> 6x7 output"
+    assert box.text == "6x7 input -> 6x7 output"
     plt.close("all")
 
 
 def test_explorer_for_average_pooling_has_no_dilation():
     box = utils.pooling_explorer(torch.ones(4, 4), mode="avg")
     assert box.children[1].children[0].disabled
-    assert box.summary.value == "4x4 input -> 2x2 output"
+    assert box.text == "4x4 input -> 2x2 output"
+    plt.close("all")
+
+
+def test_explorer_wraps_a_refusal_and_shows_a_static_figure_without_a_kernel():
+    box = utils.pooling_explorer()
+    bundle = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # live: the widget
+    assert bundle["text/plain"] == "6x7 input -> 3x4 output"  # static renders: the summary and the figure
+    assert base64.b64decode(bundle["image/png"]) == bytes(box.canvas.value)
+    padding = box.children[0].children[2]
+    padding.value, box.children[0].children[0].value = 2, 1  # padding 2 with a 1x1 window: refused
+    assert "refuses" in box.text and "image/png" not in box._repr_mimebundle_()
+    assert html.unescape(box.summary.value).endswith(box.text + "</div>") and "white-space: normal" in box.summary.value
     plt.close("all")
 
 

@@ -3,10 +3,17 @@
 Sliders set kernel size, stride, padding and dilation, a checkbox sets ceil_mode; the figure of
 :func:`utils.plot_pooling` and the output shape are redrawn at every change, and configurations
 that PyTorch refuses show the reason instead.
+
+Where no kernel runs the widget (a notebook on GitHub, the course website, the slides), the cell
+shows the figure and the summary of the settings it was left at: the explorer offers them as PNG and
+plain text next to the live widget.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import html
 import io
 
 import matplotlib.pyplot as plt
@@ -33,13 +40,33 @@ def describe_pooling(x: torch.Tensor, kernel_size: int, stride: int, padding: in
     return figure, f"{height}x{width} input -> {out_h}x{out_w} output"
 
 
+@functools.cache
+def _explorer_type() -> type:
+    import ipywidgets as widgets
+
+    class PoolingExplorer(widgets.VBox):
+        """The explorer's box: ``text`` is the current summary, ``summary`` the widget that shows it
+        (wrapped) and ``canvas`` the figure's image."""
+
+        text = ""
+
+        def _repr_mimebundle_(self, **kwargs) -> dict:
+            bundle = super()._repr_mimebundle_(**kwargs)
+            bundle["text/plain"] = self.text
+            if self.canvas.layout.display != "none" and self.canvas.value:
+                bundle["image/png"] = base64.b64encode(bytes(self.canvas.value)).decode("ascii")
+            return bundle
+
+    return PoolingExplorer
+
+
 def pooling_explorer(x: torch.Tensor | None = None, *, mode: str = "max", max_kernel: int = 5):
     """A widget to explore where pooling windows land; display it in a notebook cell.
 
     ``x``: a 2-D grid (default: the numbers 1..42 on a 6x7 grid). ``mode``: ``"max"`` or ``"avg"``
     (average pooling has no dilation; its slider is then fixed at 1). Returns an ``ipywidgets.VBox``
-    whose ``summary`` attribute is the label with the current output shape and ``canvas`` the image
-    of the windows.
+    whose ``text`` attribute is the current summary (the output shape, or why PyTorch refuses the
+    settings) and ``canvas`` the image of the windows.
     """
     import ipywidgets as widgets
 
@@ -58,14 +85,18 @@ def pooling_explorer(x: torch.Tensor | None = None, *, mode: str = "max", max_ke
         "dilation": widgets.IntSlider(value=1, min=1, max=3, description="dilation", disabled=mode == "avg"),
         "ceil_mode": widgets.Checkbox(value=False, description="ceil_mode"),
     }
-    summary = widgets.Label()
+    # HTML, not a Label: a Label cuts a long refusal off at its width, this wraps it
+    summary = widgets.HTML()
     # The figure is shown as a PNG in an Image widget: no captured output, so the widget also
     # behaves when a notebook is executed headless (nbconvert, nbval).
     canvas = widgets.Image(format="png")
+    box = _explorer_type()([widgets.HBox(list(controls.values())[:3]), widgets.HBox(list(controls.values())[3:]),
+                            summary, canvas])
+    box.summary, box.canvas = summary, canvas
 
     def redraw(**settings) -> None:
-        figure, text = describe_pooling(grid, **settings, mode=mode)
-        summary.value = text
+        figure, box.text = describe_pooling(grid, **settings, mode=mode)
+        summary.value = f'<div style="white-space: normal; max-width: 48em">{html.escape(box.text)}</div>'
         if figure is None:
             canvas.layout.display = "none"
             return
@@ -76,7 +107,4 @@ def pooling_explorer(x: torch.Tensor | None = None, *, mode: str = "max", max_ke
         canvas.layout.display = None
 
     widgets.interactive_output(redraw, controls)
-    box = widgets.VBox([widgets.HBox(list(controls.values())[:3]), widgets.HBox(list(controls.values())[3:]),
-                        summary, canvas])
-    box.summary, box.canvas = summary, canvas
     return box
