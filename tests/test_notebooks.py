@@ -142,3 +142,11 @@ def test_colab_cell_clones_installs_and_enters_the_course_only_on_colab(monkeypa
     assert calls[0] == ["git", "clone", "--depth", "1", "https://github.com/someone/course", "/content/pooling-course"]
     assert calls[1][1:4] == ["-m", "pip", "install"] and calls[1][-2:] == ["-e", "/content/pooling-course"]
     assert "--no-deps" in calls[1] and calls[2] == ["chdir", "/content/pooling-course"]
+
+
+def test_setup_notes_an_untested_torch_and_no_cell_switches_the_traceback_mode(notebook):
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    setup = next(source for source in code if "utils.get_device()" in source)
+    assert "if note := utils.torch_version_note():\n    print(note)" in setup, "the setup cell must print the note"
+    # %xmode prints "Exception reporting mode: ..." into the lesson; catch an error and print it instead
+    assert not [source for source in code if "%xmode" in source]

@@ -1,6 +1,7 @@
 """Seeding and device selection."""
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -54,3 +55,16 @@ def test_configure_threads_uses_one_thread_unless_omp_num_threads_is_set(monkeyp
         assert torch.get_num_threads() == 1  # every lesson's setup calls get_device
     finally:
         torch.set_num_threads(before)
+
+
+def test_the_tested_torch_is_the_pinned_one_and_differences_are_noted():
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["project"]
+    assert f"torch=={utils.TESTED_TORCH}" in project["dependencies"]
+    assert utils.torch_version_note(utils.TESTED_TORCH) is None
+    assert utils.torch_version_note(f"{utils.TESTED_TORCH}+cu130") is None
+    note = utils.torch_version_note("2.5.1+cu121")
+    assert note.startswith("Note:") and "2.5.1+cu121" in note and utils.TESTED_TORCH in note
+    with pytest.raises(ValueError, match="version"):
+        utils.torch_version_note("")

@@ -34,7 +34,7 @@ from .plotting import format_table, plot_grid, plot_history, plot_pooling, plot_
 from .pooling import avg_pool2d, lp_pool2d, max_pool2d
 from .profiling import copy_bandwidth, peak_memory, time_call
 from .receptive import ReceptiveField, footprint_box, gradient_footprint, receptive_field, receptive_fields
-from .runtime import configure_threads, get_device, set_seed
+from .runtime import TESTED_TORCH, configure_threads, get_device, set_seed, torch_version_note
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
 from .training import History, evaluate, fit, predict
 from .transforms import shift_images, standardize
@@ -75,6 +75,7 @@ __all__ = [
     "SoftPool2d",
     "StochasticPool2d",
     "Summary",
+    "TESTED_TORCH",
     "TensorSketch",
     "WeightedAvgPool2d",
     "accuracy_se",
@@ -137,6 +138,7 @@ __all__ = [
     "stochastic_pool2d",
     "summarize",
     "time_call",
+    "torch_version_note",
     "unpool_output_shape",
     "verify",
     "weighted_avg_pool2d",

@@ -8,6 +8,10 @@ import random
 import numpy as np
 import torch
 
+# The torch release every notebook's committed outputs come from (pyproject.toml pins it; a test keeps
+# the two equal).
+TESTED_TORCH = "2.14.1"
+
 
 def set_seed(seed: int = 0) -> None:
     """Seed Python's ``random``, NumPy and torch (CPU and every CUDA device) with ``seed``."""
@@ -47,3 +51,19 @@ def get_device(prefer: str | None = None) -> torch.device:
     if prefer == "cpu":
         return torch.device("cpu")
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def torch_version_note(version: str | None = None) -> str | None:
+    """A note for learners whose torch is not the release the lessons were checked with, else None.
+
+    ``version`` defaults to ``torch.__version__``; a local build suffix (``+cpu``, ``+cu130``) does not
+    count as a difference. Every lesson's setup cell prints the note, so that a learner on Colab, say,
+    knows why a printed number or message may differ from the text.
+    """
+    version = torch.__version__ if version is None else version
+    if not isinstance(version, str) or not version:
+        raise ValueError(f"version must be a non-empty str, got {version!r}")
+    if version.split("+")[0] == TESTED_TORCH:
+        return None
+    return (f"Note: these lessons were checked with torch {TESTED_TORCH}; this is torch {version}. Everything "
+            "should run, but printed numbers may differ in their last digits and some messages in wording.")
