@@ -78,7 +78,8 @@ nbval: $(STAMP)
 
 # First the Colab badge and cell and the slide breaks (both scripts only touch what they own), then a
 # clean CPU run without widget state. The second pass merges stdout chunks that a busy kernel may
-# split, so refreshing twice gives the same files. One notebook: make refresh NOTEBOOKS=notebooks/NN_x.ipynb
+# split, so refreshing twice gives the same files. The slide breaks are set again at the end: they
+# depend on the height of the new outputs. One notebook: make refresh NOTEBOOKS=notebooks/NN_x.ipynb
 refresh: $(STAMP)
 	$(BIN)/python scripts/launch_cells.py $(NOTEBOOKS)
 	$(BIN)/python scripts/slide_metadata.py $(NOTEBOOKS)
@@ -86,6 +87,7 @@ refresh: $(STAMP)
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 		--ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)
 	$(BIN)/jupyter nbconvert --to notebook --inplace --CoalesceStreamsPreprocessor.enabled=True $(NOTEBOOKS)
+	$(BIN)/python scripts/slide_metadata.py $(NOTEBOOKS)
 
 data: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[data]"

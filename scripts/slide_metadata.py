@@ -25,6 +25,11 @@ without hand editing and stay right after a notebook is refreshed or rewritten. 
 6. Under a "Common mistakes" heading, a short code cell is a fragment ("fragment"): the wrong version
    and the right one appear one click apart.
 7. Everything else (short code and short Markdown after a heading) stays on the current slide ("-").
+8. Finally, slides are kept to one screen: a cell that would stay on the current slide ("-" or
+   "fragment") but would push it past ``SCREEN_HEIGHT`` starts a subslide instead. Heights are
+   estimated from the cell's source and stored outputs, for the layout of the course's deck template
+   (a 1280x720 slide, 15px code; figures at most ``FIGURE_MAX_HEIGHT`` tall). `make refresh` runs
+   this script again after executing, because outputs move the estimate.
 
 Only ``metadata.slideshow`` of each cell is touched: sources, outputs, execution counts, ids and all
 other metadata stay as they are, so the script can be re-run at any time (tests/test_slides.py checks
@@ -33,6 +38,9 @@ that every committed notebook already matches these rules).
 
 from __future__ import annotations
 
+import base64
+import math
+import struct
 import sys
 
 import nbformat
@@ -42,6 +50,12 @@ from launch_cells import COLAB_CELL_ID
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 LONG_CODE_LINES = 15
 LONG_MARKDOWN_LINES = 20
+# The layout of scripts/export/templates/course-slides (CSS pixels of a 1280x720 slide).
+SCREEN_HEIGHT = 660
+CODE_LINE, CODE_CHARS = 19.5, 125  # 15px monospace, 1.3 line height; characters per line before wrapping
+TEXT_LINE, TEXT_CHARS = 26, 118  # 20px prose
+FIGURE_WIDTH, FIGURE_MAX_HEIGHT = 1230, 480
+HEADING_HEIGHT = {1: 90, 2: 70, 3: 56}
 
 
 def _first_line(cell) -> str:
@@ -59,6 +73,64 @@ def _heading_level(cell) -> int:
 
 def _lines(cell) -> int:
     return len(cell.source.strip("\n").splitlines())
+
+
+def _wrapped(lines: list[str], width: int) -> int:
+    return sum(max(1, math.ceil(len(line) / width)) for line in lines)
+
+
+def _png_size(data: str) -> tuple[int, int]:
+    """(width, height) of a base64 PNG, read from its IHDR header."""
+    header = base64.b64decode(data[:64])
+    return struct.unpack(">II", header[16:24])
+
+
+def _output_height(output) -> float:
+    if output.get("output_type") == "stream":
+        return _wrapped(output.get("text", "").rstrip("\n").splitlines(), CODE_CHARS) * CODE_LINE + 12
+    if output.get("output_type") == "error":
+        return _wrapped("\n".join(output.get("traceback", [])).splitlines(), CODE_CHARS) * CODE_LINE + 12
+    data = output.get("data", {})
+    if "image/png" in data:
+        width, height = _png_size(data["image/png"])
+        return min(height * min(1.0, FIGURE_WIDTH / width), FIGURE_MAX_HEIGHT) + 12
+    if "text/html" in data:
+        return max(1, "".join(data["text/html"]).count("<tr")) * 34 + 12
+    if "text/plain" in data:
+        return _wrapped("".join(data["text/plain"]).splitlines(), CODE_CHARS) * CODE_LINE + 12
+    return 0.0
+
+
+def _markdown_height(source: str) -> float:
+    height = 0.0
+    paragraph: list[str] = []
+
+    def flush() -> float:
+        text = " ".join(line.strip() for line in paragraph)
+        paragraph.clear()
+        return math.ceil(len(text) / TEXT_CHARS) * TEXT_LINE + 18 if text else 0.0
+
+    for line in source.strip("\n").splitlines():
+        stripped = line.strip()
+        hashes = len(stripped) - len(stripped.lstrip("#"))
+        if hashes and stripped[hashes:hashes + 1] == " ":
+            height += flush() + HEADING_HEIGHT[min(hashes, 3)]
+        elif not stripped:
+            height += flush()
+        elif stripped.startswith(("- ", "* ", "|")) or stripped[:3].rstrip(".").isdigit() or stripped == "$$":
+            height += flush()
+            paragraph.append(stripped)  # a list item, table row or display formula starts its own block
+        else:
+            paragraph.append(stripped)
+    return height + flush()
+
+
+def cell_height(cell) -> float:
+    """The estimated height of `cell` on a slide, in CSS pixels of the course's deck layout."""
+    if cell.cell_type == "markdown":
+        return _markdown_height(cell.source)
+    code = _wrapped(cell.source.strip("\n").splitlines(), CODE_CHARS) * CODE_LINE + 24
+    return code + sum(_output_height(output) for output in cell.get("outputs", []))
 
 
 def slide_types(notebook) -> list[str]:
@@ -94,6 +166,20 @@ def slide_types(notebook) -> list[str]:
         else:
             kind = "-"
         types.append(kind)
+    return _one_screen_each(notebook.cells, types)
+
+
+def _one_screen_each(cells, types: list[str]) -> list[str]:
+    """Rule 8: a cell that would push its slide past SCREEN_HEIGHT starts a subslide."""
+    types, height = list(types), 0.0
+    for index, (cell, kind) in enumerate(zip(cells, types, strict=True)):
+        if kind in ("skip", "notes"):
+            continue
+        cell_px = cell_height(cell)
+        if kind in ("-", "fragment") and height + cell_px > SCREEN_HEIGHT:
+            types[index], height = "subslide", cell_px
+        else:
+            height = cell_px if kind in ("slide", "subslide") else height + cell_px
     return types
 
 

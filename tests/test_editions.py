@@ -97,8 +97,11 @@ def test_solved_edition_passes_and_every_wrong_answer_fails(path):
                 continue
             passed = f"Exercise {exercise.number}: all checks passed"
             assert passed in stdout_of(cell), f"{path.name}, exercise {exercise.number}: {stdout_of(cell)!r}"
+            right = notebook.cells[exercise.stub].source
             for name in exercise.names:
                 for label, source in wrong.get(name, {}).items():
+                    # the right answers first, so that only this function is wrong
+                    assert run(client, right, index) is None
                     error = run(client, source, index)
                     assert error is None, f"{name}, {label!r}: the wrong answer itself does not run: {error}"
                     error = run(client, cell.source, index)
@@ -107,7 +110,7 @@ def test_solved_edition_passes_and_every_wrong_answer_fails(path):
                     elif error.ename != "AssertionError":
                         problems.append(f"exercise {exercise.number}, {label!r}: {error.ename}: {error.evalue} "
                                         "(a wrong answer must fail with an AssertionError that explains it)")
-            assert run(client, notebook.cells[exercise.stub].source, index) is None  # the right answer back
+            assert run(client, right, index) is None  # the right answers back for the cells below
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 

@@ -82,16 +82,18 @@ BOOLEAN_VERDICT = re.compile(r".*:\s*(True|False)\s*(\|.*)?")
 
 
 def test_notebook_follows_the_course_heading_scheme(notebook):
-    """`## 0. Setup`, then numbered sections, the last four being the same in every lesson; each `##`
-    heading opens its markdown cell, so that it starts a slide and a learner can find it."""
+    """`## 0. Setup`, then numbered sections, the last four being the same in every lesson; each `##` and
+    `###` heading opens its markdown cell, so that it starts a slide or subslide and a learner can find it."""
     headings = []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "markdown":
             continue
-        lines = cell.source.splitlines()
-        for number, line in enumerate(lines):
-            if line.startswith("## "):
+        fence = False
+        for number, line in enumerate(cell.source.splitlines()):
+            fence = fence != line.startswith("```")
+            if not fence and re.match(r"#{2,3} ", line):  # "##" starts a slide, "###" a subslide
                 assert number == 0, f"cell {index}: the heading {line!r} is not the first line of its cell"
+            if line.startswith("## "):
                 headings.append(line[3:])
     numbered = [re.fullmatch(r"(\d+)\. (.+)", heading) for heading in headings]
     assert all(numbered), f"unnumbered headings: {[h for h, m in zip(headings, numbered, strict=True) if not m]}"
