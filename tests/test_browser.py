@@ -125,3 +125,45 @@ def test_make_pdf_prints_a_handout_per_lesson(browser, site, tmp_path):
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
     assert data.startswith(b"%PDF-") and pages > 5, f"expected a handout of several pages, got {pages}"
+
+
+MIN_ZOOM = 0.6  # a slide the template shrinks further than this is unreadable: split it in the notebook
+SLIDES_JS = """async () => {
+  const screen = document.querySelector(".reveal .slides").getBoundingClientRect();
+  const slides = [];
+  for (const slide of Reveal.getSlides()) {
+    const where = Reveal.getIndices(slide);
+    Reveal.slide(where.h, where.v);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const top = slide.getBoundingClientRect().top;
+    const bottom = Math.max(top, ...[...slide.children].map(child => child.getBoundingClientRect().bottom));
+    const cut = [...slide.querySelectorAll("pre")].filter(block => block.scrollWidth > block.clientWidth + 1);
+    slides.push({slide: `${where.h}/${where.v}`, screens: (bottom - top) / screen.height,
+                 zoom: parseFloat(slide.style.zoom || "1"), cut: cut.length});
+  }
+  return slides;
+}"""
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory) -> Path:
+    import export_notebooks
+
+    out = tmp_path_factory.mktemp("decks")
+    export_notebooks.export(NOTEBOOKS, out)
+    return out / "slides"
+
+
+@pytest.mark.parametrize("stem", [path.stem for path in NOTEBOOKS], ids=lambda stem: stem[:2])
+def test_every_slide_fits_a_1280x720_screen(page, decks, stem):
+    page.goto((decks / f"{stem}.slides.html").as_uri())
+    page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.MathJax?.startup?.document")
+    page.evaluate("() => MathJax.startup.promise")
+    slides = page.evaluate(SLIDES_JS)
+    assert len(slides) > 20
+    taller = [s for s in slides if s["screens"] > 1.005]
+    assert not taller, f"{len(taller)} of {len(slides)} slides are taller than the screen: {taller[:3]}"
+    cut = [s for s in slides if s["cut"]]
+    assert not cut, f"code is cut off at the right edge on {cut[:3]}"
+    small = [s for s in slides if s["zoom"] < MIN_ZOOM]
+    assert not small, f"slides zoomed out below {MIN_ZOOM} to fit, split their cells: {small}"
