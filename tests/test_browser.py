@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -55,12 +56,19 @@ def page(browser):
     assert not remote, f"the page requested {remote[:5]}"
 
 
+SITE_BUILD_SECONDS = 120
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     import build_site
 
     out = tmp_path_factory.mktemp("site")
-    return build_site.build(NOTEBOOKS, out / "site", out / "site-src")
+    start = time.perf_counter()
+    index = build_site.build(NOTEBOOKS, out / "site", out / "site-src")
+    seconds = time.perf_counter() - start
+    assert seconds < SITE_BUILD_SECONDS, f"the site took {seconds:.0f} s to build"
+    return index
 
 
 def test_home_page_lists_every_lesson(page, site):
@@ -120,11 +128,12 @@ def test_printed_lessons_cut_no_code_off(browser, site, stem):
 def test_make_pdf_prints_a_handout_per_lesson(browser, site, tmp_path):
     import build_site
 
-    lesson = site.parent / "notebooks" / f"{NOTEBOOKS[0].stem}.html"
-    (pdf,) = build_site.print_pdfs([lesson], tmp_path, browser)
-    data = pdf.read_bytes()
-    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
-    assert data.startswith(b"%PDF-") and pages > 5, f"expected a handout of several pages, got {pages}"
+    lessons = sorted((site.parent / "notebooks").glob("*.html"))
+    assert [lesson.stem for lesson in lessons] == [path.stem for path in NOTEBOOKS]
+    for pdf in build_site.print_pdfs(lessons, tmp_path, browser):
+        data = pdf.read_bytes()
+        pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+        assert data.startswith(b"%PDF-") and pages > 5, f"{pdf.name}: expected a handout of several pages, got {pages}"
 
 
 MIN_ZOOM = 0.6  # a slide the template shrinks further than this is unreadable: split it in the notebook
