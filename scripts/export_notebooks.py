@@ -19,6 +19,10 @@ need the build/ folder as it is (copy it whole). Images are embedded in the deck
 nbconvert does by default; the "Open in Colab" badge (an image on colab.research.google.com, and of no
 use in a lecture) is left out of the exported copies. How the cells are grouped into slides comes from the cells'
 ``metadata.slideshow.slide_type``, which scripts/slide_metadata.py sets.
+
+A slide shows the gist of the text: each Markdown cell's headings, first paragraph, lists, tables,
+formulas and images. Its further paragraphs become the slide's speaker notes (press S in a deck), so
+no word of the lesson is lost and the screen is left to the code and figures.
 """
 
 from __future__ import annotations
@@ -47,6 +51,76 @@ def without_colab_badge(notebook: nbformat.NotebookNode) -> nbformat.NotebookNod
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = BADGE_LINE.sub("", cell.source)
+    return notebook
+
+
+def _blocks(source: str) -> list[str]:
+    """The blank-line separated blocks of a Markdown source; a fenced code or $$ maths block stays whole."""
+    blocks, current, fence = [], [], None
+    for line in source.split("\n"):
+        marker = line.strip()[:3]
+        if fence is None and marker in ("```", "$$") and not (marker == "$$" and line.strip().endswith("$$")
+                                                                and len(line.strip()) > 2):
+            fence = marker
+        elif fence is not None and marker == fence:
+            fence = None
+        if not line.strip() and fence is None:
+            if current:
+                blocks.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _is_prose(block: str) -> bool:
+    """A plain paragraph: not a heading, list, table, maths, code, HTML or image block."""
+    first = block.lstrip()
+    numbered = first.split(" ", 1)[0].rstrip(".").isdigit()
+    return not (numbered or first.startswith(("#", "- ", "* ", "|", "$$", "```", "<", "![", ">")))
+
+
+def split_prose(source: str) -> tuple[str, str]:
+    """(what the slide shows, what goes to the speaker notes) for one Markdown cell.
+
+    The slide keeps the headings, the first paragraph, and every list, table, formula, code block and
+    image; the second and later plain paragraphs go to the notes.
+    """
+    shown, notes, paragraphs = [], [], 0
+    for block in _blocks(source):
+        if _is_prose(block):
+            paragraphs += 1
+            if paragraphs > 1:
+                notes.append(block)
+                continue
+        shown.append(block)
+    return "\n\n".join(shown), "\n\n".join(notes)
+
+
+def with_speaker_notes(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of `notebook` whose longer Markdown cells keep their gist on the slide (see split_prose) and
+    move the rest of their prose to a speaker-notes cell just after them (press S in a deck to see it).
+
+    The title cell and the Exercises section stay whole: learners need every word of a task.
+    """
+    notebook = nbformat.from_dict(notebook)
+    cells, section = [], ""
+    for index, cell in enumerate(notebook.cells):
+        cells.append(cell)
+        if cell.cell_type != "markdown":
+            continue
+        if cell.source.startswith("## "):
+            section = cell.source.split("\n", 1)[0].lower()
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        if index == 0 or "exercises" in section or kind in ("skip", "notes"):
+            continue
+        shown, notes = split_prose(cell.source)
+        if notes:
+            cell.source = shown
+            cells.append(nbformat.v4.new_markdown_cell(notes, metadata={"slideshow": {"slide_type": "notes"}}))
+    notebook.cells = cells
     return notebook
 
 
@@ -94,7 +168,7 @@ def export(notebooks: list[Path], out: Path) -> list[Path]:
     slides = exporter()
     written = []
     for path in notebooks:
-        notebook = without_colab_badge(nbformat.read(path, as_version=4))
+        notebook = with_speaker_notes(without_colab_badge(nbformat.read(path, as_version=4)))
         body, _ = slides.from_notebook_node(notebook, resources={"metadata": {"name": title(notebook, path.stem)}})
         target = out / "slides" / f"{path.stem}.slides.html"
         target.parent.mkdir(parents=True, exist_ok=True)

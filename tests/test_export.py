@@ -142,3 +142,27 @@ def test_learner_decks_hide_the_answers_and_solved_decks_show_them(path):
     solved_deck = _deck_text(editions.solved(learner, path.name), path.stem)
     assert [mark for mark in marks if mark in learner_deck] == [], f"{path.name}: an answer is in the learner deck"
     assert [mark for mark in marks if mark not in solved_deck] == [], f"{path.name}: the solved deck lacks an answer"
+
+
+def test_split_prose_keeps_the_gist_on_the_slide():
+    source = ("## 4. A section\n\nThe first paragraph.\n\n- a list\n- stays\n\nA second paragraph.\n\n"
+              "$$\ny = x\n$$\n\n| a | b |\n|---|---|\n\nA third one.")
+    shown, notes = export_notebooks.split_prose(source)
+    assert shown == ("## 4. A section\n\nThe first paragraph.\n\n- a list\n- stays\n\n$$\ny = x\n$$\n\n"
+                     "| a | b |\n|---|---|")
+    assert notes == "A second paragraph.\n\nA third one."
+    assert export_notebooks.split_prose("One paragraph only.") == ("One paragraph only.", "")
+
+
+def test_prose_the_slides_leave_out_is_in_the_speaker_notes(exported):
+    out, _ = exported
+    deck = (out / "slides" / f"{NOTEBOOK.stem}.slides.html").read_text(encoding="utf-8")
+    asides = " ".join(re.findall(r'<aside class="notes">(.*?)</aside>', deck, re.S))
+    notes = " ".join(html.unescape(re.sub(r"<[^>]+>", "", asides)).split())
+    notebook = export_notebooks.with_speaker_notes(nbformat.read(NOTEBOOK, as_version=4))
+    moved = [cell.source for cell in notebook.cells if cell.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+    assert len(moved) >= 3, "expected some slides to leave prose to the notes"
+    for source in moved:
+        for block in source.split("\n\n"):
+            words = re.search(r"(?:[A-Za-z,.;:'-]+ ){3}[A-Za-z,.;:'-]+", " ".join(block.split())).group()
+            assert words in notes, f"{words!r} is neither on a slide nor in the notes"
