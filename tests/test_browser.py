@@ -108,6 +108,10 @@ def test_lesson_page_has_download_colab_maths_and_figures(page, site):
     assert page.locator("mjx-container").count() > 10, "MathJax did not render the formulas"
     widths = page.locator("article img").evaluate_all("images => images.map(image => image.naturalWidth)")
     assert widths and all(width > 0 for width in widths), widths
+    # lesson 02's explorer: without a kernel its figure and summary, not the widget's repr
+    explorer = page.locator("div.cell", has=page.locator("div.cell_input", has_text="utils.pooling_explorer()"))
+    assert explorer.count() == 1 and explorer.locator("div.cell_output img").count() == 1
+    assert "VBox(children" not in page.inner_text("article")
 
 
 A4_CONTENT_WIDTH = 718  # CSS pixels: 210 mm less the 12 mm margins of build_site.print_pdfs, at 96 per inch
