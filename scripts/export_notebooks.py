@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -82,11 +83,36 @@ def _is_prose(block: str) -> bool:
     return not (numbered or first.startswith(("#", "- ", "* ", "|", "$$", "```", "<", "![", ">")))
 
 
+LONG_ITEM = 240  # characters: a list item longer than this shows only its bold lead on the slide
+BOLD_LEAD = re.compile(r"^(\s*[-*] \*\*[^*]+\*\*)")
+
+
+def _shorten_items(block: str) -> tuple[str, str]:
+    """A bulleted list with each long item that opens in bold cut to that lead; (list, the long items)."""
+    items: list[list[str]] = []
+    for line in block.split("\n"):
+        if line.lstrip().startswith(("- ", "* ")) or not items:
+            items.append([line])
+        else:
+            items[-1].append(line)
+    shown, moved = [], []
+    for item in items:
+        text = "\n".join(item)
+        lead = BOLD_LEAD.match(text)
+        if lead and len(" ".join(text.split())) > LONG_ITEM:
+            shown.append(lead.group(1))
+            moved.append(text)
+        else:
+            shown.append(text)
+    return "\n".join(shown), "\n".join(moved)
+
+
 def split_prose(source: str) -> tuple[str, str]:
     """(what the slide shows, what goes to the speaker notes) for one Markdown cell.
 
     The slide keeps the headings, the first paragraph, and every list, table, formula, code block and
-    image; the second and later plain paragraphs go to the notes.
+    image; the second and later plain paragraphs go to the notes, and so does every long list item that
+    opens with a bold lead (the slide keeps the lead).
     """
     shown, notes, paragraphs = [], [], 0
     for block in _blocks(source):
@@ -95,6 +121,10 @@ def split_prose(source: str) -> tuple[str, str]:
             if paragraphs > 1:
                 notes.append(block)
                 continue
+        elif block.lstrip().startswith(("- ", "* ")):
+            block, moved = _shorten_items(block)
+            if moved:
+                notes.append(moved)
         shown.append(block)
     return "\n\n".join(shown), "\n\n".join(notes)
 

@@ -152,6 +152,9 @@ def test_split_prose_keeps_the_gist_on_the_slide():
                      "| a | b |\n|---|---|")
     assert notes == "A second paragraph.\n\nA third one."
     assert export_notebooks.split_prose("One paragraph only.") == ("One paragraph only.", "")
+    long_item = "- **Lead.** " + "words " * 60
+    shown, notes = export_notebooks.split_prose(f"Intro.\n\n{long_item}\n- **Short.** kept whole\n- plain item")
+    assert shown == "Intro.\n\n- **Lead.**\n- **Short.** kept whole\n- plain item" and notes == long_item
 
 
 def test_prose_the_slides_leave_out_is_in_the_speaker_notes(exported):
@@ -163,6 +166,6 @@ def test_prose_the_slides_leave_out_is_in_the_speaker_notes(exported):
     moved = [cell.source for cell in notebook.cells if cell.metadata.get("slideshow", {}).get("slide_type") == "notes"]
     assert len(moved) >= 3, "expected some slides to leave prose to the notes"
     for source in moved:
-        for block in source.split("\n\n"):
+        for block in re.split(r"\n\n|\n(?=- )", source):
             words = re.search(r"(?:[A-Za-z,.;:'-]+ ){3}[A-Za-z,.;:'-]+", " ".join(block.split())).group()
             assert words in notes, f"{words!r} is neither on a slide nor in the notes"
