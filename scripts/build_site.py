@@ -128,7 +128,7 @@ def print_pdfs(pages: list[Path], out: Path, browser=None) -> list[Path]:
     page = browser.new_page()
     written = []
     for lesson in pages:
-        page.goto(lesson.as_uri())
+        page.goto(lesson.resolve().as_uri())
         page.evaluate("() => window.MathJax?.startup?.promise")  # wait until the formulas are typeset
         target = out / f"{lesson.stem}.pdf"
         page.pdf(path=str(target), format="A4", print_background=True,
@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf", type=Path, help="also print every lesson to a PDF in this folder")
     parser.add_argument("notebooks", nargs="*", type=Path, default=sorted((ROOT / "notebooks").glob("*.ipynb")))
     args = parser.parse_args(argv)
-    index = build(args.notebooks, args.out, args.out.parent / f"{args.out.name}-src")
+    out = args.out.resolve()
+    index = build(args.notebooks, out, out.parent / f"{out.name}-src")
     print(f"wrote {index}")
     lessons = sorted((index.parent / "notebooks").glob("*.html"))
     for target in print_pdfs(lessons, args.pdf) if args.pdf else []:
