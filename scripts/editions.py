@@ -51,8 +51,7 @@ class Exercise:
     """Where one exercise's cells sit in its notebook, and what its answer defines."""
 
     number: int
-    task: int  # cell indices
-    solution: int
+    solution: int  # cell indices: the <details> block, the stub and the check
     stub: int
     check: int
     answer: str  # the fenced code of the <details> block
@@ -124,7 +123,7 @@ def exercises(notebook: nbformat.NotebookNode, name: str = "notebook") -> list[E
         if marks != [str(number)]:
             raise EditionError(f'{where}: the cell after the stub must be the check, with one line '
                                f'`with utils.exercise("Exercise {number}"):`')
-        found.append(Exercise(number, task, solution, stub, check, answer, tuple(fn.name for fn in stub_fns)))
+        found.append(Exercise(number, solution, stub, check, answer, tuple(fn.name for fn in stub_fns)))
     if [exercise.number for exercise in found] != list(range(1, len(found) + 1)):
         raise EditionError(f"{name}: exercises must be numbered 1, 2, 3, ... in order")
     return found

@@ -63,8 +63,8 @@ def test_every_stub_has_wrong_answers(path):
     names = {name for exercise in editions.exercises(read(path), path.name) for name in exercise.names}
     wrong = wrong_answers(path)
     assert set(wrong) <= names, f"wrong answers for unknown stubs: {sorted(set(wrong) - names)}"
-    by_exercise = [exercise for exercise in editions.exercises(read(path)) if not set(exercise.names) & set(wrong)]
-    assert not by_exercise, f"exercises without a wrong answer: {[exercise.number for exercise in by_exercise]}"
+    missing = [exercise.number for exercise in editions.exercises(read(path)) if not set(exercise.names) & set(wrong)]
+    assert not missing, f"exercises without a wrong answer: {missing}"
     for name, answers in wrong.items():
         for label, source in answers.items():
             assert f"def {name}(" in source, f"{name}, {label!r}: the source must define {name}"
