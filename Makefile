@@ -77,13 +77,15 @@ nbval: $(STAMP)
 	done; fi
 
 # First the Colab badge and cell and the slide breaks (both scripts only touch what they own), then a
-# clean CPU run without widget state. The second pass merges stdout chunks that a busy kernel may
-# split, so refreshing twice gives the same files. The slide breaks are set again at the end: they
-# depend on the height of the new outputs. One notebook: make refresh NOTEBOOKS=notebooks/NN_x.ipynb
+# clean CPU run without widget state, at one thread whatever the machine's load (utils would otherwise
+# choose the count from it), so that the stored digits do not depend on what else was running. The
+# second pass merges stdout chunks that a busy kernel may split, so refreshing twice gives the same
+# files. The slide breaks are set again at the end: they depend on the height of the new outputs.
+# One notebook: make refresh NOTEBOOKS=notebooks/NN_x.ipynb
 refresh: $(STAMP)
 	$(BIN)/python scripts/launch_cells.py $(NOTEBOOKS)
 	$(BIN)/python scripts/slide_metadata.py $(NOTEBOOKS)
-	CUDA_VISIBLE_DEVICES="" $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	CUDA_VISIBLE_DEVICES="" OMP_NUM_THREADS=1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 		--ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)
 	$(BIN)/jupyter nbconvert --to notebook --inplace --CoalesceStreamsPreprocessor.enabled=True $(NOTEBOOKS)

@@ -99,6 +99,20 @@ def index_bytes(fn, x: torch.Tensor, out: torch.Tensor) -> int:
     return utils.peak_memory(fn, x) - out.nbytes
 
 
+def best_times(calls: dict[str, object], repeat: int, device: torch.device) -> dict[str, float]:
+    """The best of ``repeat`` rounds for every call, each round calling each once in turn.
+
+    Interleaved, not one call's repeats after another's: a machine whose speed drifts (a neighbour on
+    the host, the clock) then slows every method alike, and the ratios stay fair."""
+    for fn in calls.values():
+        fn()  # warm-up: first-touch page faults, lazy initialisation
+    best = dict.fromkeys(calls, float("inf"))
+    for _ in range(repeat):
+        for name, fn in calls.items():
+            best[name] = min(best[name], utils.time_call(fn, repeat=1, warmup=0, device=device))
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shape", type=int, nargs=4, default=[32, 64, 56, 56], metavar=("N", "C", "H", "W"))
@@ -113,11 +127,10 @@ def main() -> None:
     x = torch.randn(*args.shape, device=device)
     x_cl = x.contiguous(memory_format=torch.channels_last)
     buffer = torch.empty_like(x)
-    roof = 2 * x.nbytes / utils.time_call(lambda: buffer.copy_(x), repeat=args.repeat, device=device)
     dram = utils.copy_bandwidth(device=device, repeat=args.repeat)
     print(f"input {tuple(x.shape)} float32 ({x.nbytes / 1e6:.1f} MB) on {device.type}, {torch.get_num_threads()} "
-          f"threads; copy roof (copy of the input, same working set) {roof / 1e9:.1f} GB/s; "
-          f"copy of 2 x 128 MiB {dram / 1e9:.1f} GB/s")
+          f"threads; copy roof: a copy of the input (same working set), timed in the same rounds as each "
+          f"configuration; copy of 2 x 128 MiB {dram / 1e9:.1f} GB/s")
     header = f"{'configuration':<14}{'method':<34}{'ms':>9}{'vs native':>11}{'GB/s':>8}{'of copy':>9}"
     print(header)
     print("-" * len(header))
@@ -140,13 +153,14 @@ def main() -> None:
         native_indices = F.max_pool2d(x, **config, return_indices=True)[1]
         assert torch.equal(utils.max_pool2d(x, **config), out) and torch.equal(utils.fast_max_pool2d(x, **config), out)
         assert torch.equal(utils.fast_max_pool2d(x, **config, return_indices=True)[1], native_indices)
+        times = best_times({"copy": lambda: buffer.copy_(x)} | {m[0]: m[1] for m in methods}, args.repeat, device)
+        roof = 2 * x.nbytes / times["copy"]
         name = "k={kernel_size} s={stride} p={padding}".format(**config)
-        times = {}
-        for method, fn, nbytes, native in methods:
-            times[method] = utils.time_call(fn, repeat=args.repeat, device=device)
+        for method, _, nbytes, native in methods:
             rate = nbytes / times[method]
             print(f"{name:<14}{method:<34}{times[method] * 1e3:>9.2f}{times[native] / times[method]:>10.2f}x"
                   f"{rate / 1e9:>8.1f}{rate / roof:>8.0%}")
+        print(f"{'':<14}{'copy roof':<34}{times['copy'] * 1e3:>9.2f}{'':>11}{roof / 1e9:>8.1f}{1:>8.0%}")
         print()
 
 

@@ -1,5 +1,6 @@
 """Shared test settings: deterministic hypothesis runs and a tally of configurations checked against torch."""
 
+import os
 from collections import Counter
 
 import pytest
@@ -16,7 +17,10 @@ except ImportError as err:  # the environment was not built, or not by this repo
 
 matplotlib.use("Agg")
 # The tests run thousands of operations on tiny tensors, where waking a thread pool costs more than
-# the arithmetic (and, on a busy machine, 100x more); one thread keeps them fast everywhere.
+# the arithmetic (and, on a busy machine, 100x more); one thread keeps them fast everywhere. Setting
+# OMP_NUM_THREADS also keeps utils' adaptive thread count (utils/threads.py) out of every test but its
+# own, and reaches the notebooks that tests execute in their own kernels.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 torch.set_num_threads(1)
 
 settings.register_profile(

@@ -56,3 +56,16 @@ def test_fast_layers_need_windows_that_tile_the_map(layer):
         layer(0)
     odd = X[..., :11, :9]  # the last row and column fill no whole 2x2 window: dropped, as by pooling
     assert layer(2).eval()(odd).shape == (4, 3, 5, 4)
+
+
+@pytest.mark.parametrize("config", [dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=(2, 4), stride=(3, 1),
+                                    padding=(1, 2), dilation=(2, 1), ceil_mode=True)])
+def test_fast_max_pool_indices_are_the_same_when_offsets_need_int64(monkeypatch, config):
+    """Offsets go through int32 unless some value could overflow it; the int64 path gives the same indices."""
+    x = torch.randn(2, 3, 23, 29)  # offsets up to 666: beyond int8, so a too-narrow type would show
+    x[0, 0, 2:4, 2:4] = 1.0e3  # a tie: the first in row-major order wins
+    x[1, 2, 5, 5] = float("nan")
+    expected = F.max_pool2d(x, **config, return_indices=True)[1]
+    assert torch.equal(utils.fast_max_pool2d(x, **config, return_indices=True)[1], expected)
+    monkeypatch.setattr(utils.fast, "INT32_LIMIT", 0)
+    assert torch.equal(utils.fast_max_pool2d(x, **config, return_indices=True)[1], expected)

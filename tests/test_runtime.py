@@ -40,23 +40,6 @@ def test_get_device_rejects_unknown_or_missing_devices():
             utils.get_device("cuda")
 
 
-def test_configure_threads_uses_one_thread_unless_omp_num_threads_is_set(monkeypatch):
-    before = torch.get_num_threads()
-    try:
-        torch.set_num_threads(2)
-        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-        assert utils.configure_threads() == 1 == torch.get_num_threads()
-        torch.set_num_threads(2)
-        monkeypatch.setenv("OMP_NUM_THREADS", "2")
-        assert utils.configure_threads() == 2  # the learner's choice stands
-        monkeypatch.delenv("OMP_NUM_THREADS")
-        torch.set_num_threads(2)
-        utils.get_device()
-        assert torch.get_num_threads() == 1  # every lesson's setup calls get_device
-    finally:
-        torch.set_num_threads(before)
-
-
 def test_the_tested_torch_is_the_pinned_one_and_differences_are_noted():
     import tomllib
 

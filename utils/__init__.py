@@ -34,8 +34,9 @@ from .plotting import format_table, plot_grid, plot_history, plot_pooling, plot_
 from .pooling import avg_pool2d, lp_pool2d, max_pool2d
 from .profiling import copy_bandwidth, peak_memory, time_call
 from .receptive import ReceptiveField, footprint_box, gradient_footprint, receptive_field, receptive_fields
-from .runtime import TESTED_TORCH, configure_threads, get_device, set_seed, torch_version_note
+from .runtime import TESTED_TORCH, get_device, set_seed, torch_version_note
 from .shapes import conv_output_size, pool_output_shape, pool_output_size, window_positions
+from .threads import configure_threads
 from .training import History, evaluate, fit, predict
 from .transforms import shift_images, standardize
 from .unpooling import max_unpool2d, unpool_output_shape

@@ -16,6 +16,8 @@ from ._checks import IntPair, check_flag, geometry
 from .pooling import _prepare, first_real_cell
 from .variants import MixedPool2d, SoftPool2d, StochasticPool2d
 
+INT32_LIMIT = 2**31  # window offsets are accumulated in int32 below this, in int64 from it
+
 
 def _real_taps(length: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int) -> range:
     """The window cells (taps) that some output reads inside the input: tap t reads cell
@@ -81,11 +83,20 @@ def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int]
                  for b in _real_taps(width, out_w, kernel[1], strides[1], pads[1], dils[1])}
     taps = [(a, b, rows, cols) for a, rows in rows_taps.items() for b, cols in cols_taps.items()
             if rows[0] < rows[1] and cols[0] < cols[1]]
-    # local[i, j] = number of the first tap that equals the maximum = how many taps miss it before the
-    # first hit: the running product of the misses, summed (elementwise passes; masked_fill_ is far slower).
-    local = torch.zeros_like(y, dtype=torch.uint8 if len(taps) <= 256 else torch.int32)  # batched under vmap, as y
+    offsets = [a * dils[0] * width + b * dils[1] for a, b, _, _ in taps] or [0]  # of each tap from its window's origin
+    origin_rows = torch.arange(out_h, device=y.device) * strides[0] - pads[0]
+    origin_cols = torch.arange(out_w, device=y.device) * strides[1] - pads[1]
+    # Every value the offsets pass through lies within +-reach: int32 then suffices, and each pass
+    # writes half the bytes of int64. The result is widened once, at the end.
+    reach = (pads[0] + (out_h - 1) * strides[0]) * width + pads[1] + (out_w - 1) * strides[1] + max(offsets)
+    dtype = torch.int32 if reach < INT32_LIMIT else torch.int64
+
+    # offset[i, j] = offset of the first tap that equals the maximum: the first tap's offset plus, for
+    # every tap that misses, the step to the next one (a running product of the misses: elementwise
+    # passes, far faster than masked_fill_ or a lookup of tap numbers).
+    offset = torch.zeros_like(y, dtype=dtype)  # batched under vmap, as y
     not_found = None
-    for _, _, rows, cols in taps[:-1]:
+    for number, (_, _, rows, cols) in enumerate(taps[:-1]):
         block = (..., slice(rows[0], rows[1]), slice(cols[0], cols[1]))
         miss = x[..., rows[2], cols[2]] != y[block]
         if not_found is None and rows[:2] == (0, out_h) and cols[:2] == (0, out_w):
@@ -93,21 +104,16 @@ def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int]
         else:
             not_found = torch.ones_like(y, dtype=torch.bool) if not_found is None else not_found
             not_found[block].logical_and_(miss)  # a window outside the block keeps its state
-        local.add_(not_found)
+        offset.add_(not_found, alpha=offsets[number + 1] - offsets[number])
     # NaNs, which equal nothing, are marked in tap order, so the last NaN of a window wins, as in torch.
     # A NaN in a window makes its maximum NaN, so without one the sweep is skipped (not under vmap,
     # which forbids a branch on values).
     if y.is_floating_point() and (torch._C._functorch.is_batchedtensor(y) or y.isnan().any()):
         for number, (_, _, rows, cols) in enumerate(taps):
             block = (..., slice(rows[0], rows[1]), slice(cols[0], cols[1]))
-            local[block].masked_fill_(x[..., rows[2], cols[2]].isnan(), number)
-
-    rows = torch.arange(out_h, device=y.device) * strides[0] - pads[0]
-    cols = torch.arange(out_w, device=y.device) * strides[1] - pads[1]
-    tap_offsets = torch.tensor([a * dils[0] * width + b * dils[1] for a, b, _, _ in taps] or [0],
-                               dtype=torch.long, device=y.device)
-    indices = tap_offsets.index_select(0, local.flatten().int()).view(y.shape)  # one int64 tensor, written once
-    indices.add_(rows[:, None] * width + cols[None, :])
+            offset[block].masked_fill_(x[..., rows[2], cols[2]].isnan(), offsets[number] - offsets[0])
+    origins = origin_rows[:, None] * width + origin_cols[None, :] + offsets[0]
+    indices = offset.add_(origins.to(dtype)).long()
 
     def reached(axis_taps: dict, length: int) -> list[bool]:
         hit = [False] * length
@@ -121,7 +127,7 @@ def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int]
     # With dilation a window can fall wholly in the padding; torch then reports the offset of the
     # window's first cell at or after row/column 0 (which may lie outside the plane). Do the same.
     found = (torch.tensor(row_hit, device=y.device)[:, None] & torch.tensor(col_hit, device=y.device)[None, :])
-    first = [first_real_cell(rows, dils[0]), first_real_cell(cols, dils[1])]
+    first = [first_real_cell(origin_rows, dils[0]), first_real_cell(origin_cols, dils[1])]
     return torch.where(found, indices, first[0][:, None] * width + first[1][None, :]), found
 
 

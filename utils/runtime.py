@@ -1,12 +1,13 @@
-"""Reproducibility, device selection and the CPU thread count, shared by every notebook's setup cell."""
+"""Reproducibility and device selection, shared by every notebook's setup cell."""
 
 from __future__ import annotations
 
-import os
 import random
 
 import numpy as np
 import torch
+
+from .threads import adapt_threads
 
 # The torch release every notebook's committed outputs come from (pyproject.toml pins it; a test keeps
 # the two equal).
@@ -22,28 +23,14 @@ def set_seed(seed: int = 0) -> None:
     torch.manual_seed(seed)  # also seeds every CUDA device
 
 
-def configure_threads() -> int:
-    """Give torch one intra-op CPU thread, unless ``OMP_NUM_THREADS`` is set; return the count in use.
-
-    The course's networks and tensors are small. A second thread saves little on an idle machine, but
-    when another program keeps a core busy (a browser, a second notebook, a build), torch's OpenMP
-    workers spin waiting for each other and small training loops run an order of magnitude slower
-    (``scripts/benchmark_notebooks.py`` measures it). To use more threads, e.g. every core of a
-    workstation, set ``OMP_NUM_THREADS`` before starting Jupyter; this function then leaves torch's
-    choice alone.
-    """
-    if "OMP_NUM_THREADS" not in os.environ:
-        torch.set_num_threads(1)
-    return torch.get_num_threads()
-
-
 def get_device(prefer: str | None = None) -> torch.device:
     """The device notebooks compute on: ``cuda`` when available, else ``cpu``.
 
     ``prefer="cpu"`` forces the CPU; ``prefer="cuda"`` raises ValueError when no GPU is present.
-    It also sets the CPU thread count with :func:`configure_threads`, once for every lesson.
+    It also chooses the CPU thread count (:func:`utils.configure_threads`: every core that other
+    programs leave free, unless the learner fixed a count), so every lesson's setup does.
     """
-    configure_threads()
+    adapt_threads(wait=True)
     if prefer not in (None, "cpu", "cuda"):
         raise ValueError(f"prefer must be None, 'cpu' or 'cuda', got {prefer!r}")
     if prefer == "cuda" and not torch.cuda.is_available():

@@ -15,6 +15,7 @@ from torch import nn
 from tqdm import tqdm  # the console bar: stored notebook outputs stay plain text
 
 from ._checks import check_flag, check_int, check_number
+from .threads import adapt_threads
 
 Data = tuple[torch.Tensor, torch.Tensor]
 
@@ -100,6 +101,7 @@ def fit(model: nn.Module, train_data: Data, test_data: Data | None = None, *, ep
         order = torch.randperm(len(inputs), generator=generator)
         total_loss, correct = 0.0, 0
         for i in range(0, len(inputs), batch_size):
+            adapt_threads()  # a program that starts or stops mid-run changes the cores torch may use
             batch = order[i : i + batch_size]
             x, y = inputs[batch].to(device), labels[batch].to(device)
             logits = model(x)
