@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import subprocess
 import sys
 import tempfile
@@ -52,13 +53,15 @@ QUIET_LIMIT_S = 45.0
 LOAD_RATIO_LIMIT = 2.5
 
 
-def execute(notebook: Path) -> float:
-    """Wall-clock seconds to execute ``notebook`` in a fresh kernel, torch import included."""
+def execute(notebook: Path, threads: int | None = None) -> float:
+    """Wall-clock seconds to execute ``notebook`` in a fresh kernel, torch import included; with
+    ``threads``, at that fixed count (``OMP_NUM_THREADS``), else at the count utils chooses."""
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads)) if threads else None
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
                         "--ExecutePreprocessor.timeout=1800", "--output-dir", tmp, str(notebook)],
-                       check=True, capture_output=True, cwd=ROOT)
+                       check=True, capture_output=True, cwd=ROOT, env=env)
         return time.perf_counter() - start
 
 
@@ -83,11 +86,11 @@ def competing_process(delay: float):
             process.wait()
 
 
-def best_time(notebook: Path, repeat: int, load: bool, delay: float = 0.0) -> float:
-    """The best of ``repeat`` runs; with ``load``, one busy process starts ``delay`` s into each run."""
+def loaded_time(notebook: Path, repeat: int, delay: float = 0.0) -> float:
+    """The best of ``repeat`` runs, in each of which one busy process starts ``delay`` s in."""
     times = []
     for _ in range(repeat):
-        with competing_process(delay) if load else contextlib.nullcontext():
+        with competing_process(delay):
             times.append(execute(notebook))
     return min(times)
 
@@ -99,15 +102,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet-only", action="store_true", help="skip the run beside a competing process")
     parser.add_argument("--load-delay", type=float, default=0.0,
                         help="start the competing process this many seconds into each run (default: before it)")
+    parser.add_argument("--baseline-threads", type=int, default=None, metavar="N",
+                        help="also time each lesson quiet at N fixed threads, alternating run by run with the "
+                             "default, and print the ratio (is the default slower on a quiet machine?)")
     args = parser.parse_args(argv)
-    print(f"{'lesson':<48}{'quiet s':>9}{'loaded s':>10}{'ratio':>7}")
+    header = f"{'lesson':<48}{'quiet s':>9}"
+    if args.baseline_threads:
+        header += f"{f'{args.baseline_threads} thr s':>10}{'ratio':>7}"
+    print(header + ("" if args.quiet_only else f"{'loaded s':>10}{'ratio':>7}"))
     failures = 0
     for notebook in args.notebooks:
-        quiet = best_time(notebook, args.repeat, load=False)
-        loaded = None if args.quiet_only else best_time(notebook, args.repeat, load=True, delay=args.load_delay)
+        quiet, baseline = float("inf"), float("inf")
+        for _ in range(args.repeat):  # alternating, so that a drift in the machine's speed hits both alike
+            quiet = min(quiet, execute(notebook))
+            if args.baseline_threads:
+                baseline = min(baseline, execute(notebook, args.baseline_threads))
+        loaded = None if args.quiet_only else loaded_time(notebook, args.repeat, args.load_delay)
         ok = quiet <= QUIET_LIMIT_S and (loaded is None or loaded <= LOAD_RATIO_LIMIT * quiet)
         failures += not ok
-        columns = f"{quiet:>9.1f}" + ("" if loaded is None else f"{loaded:>10.1f}{loaded / quiet:>7.2f}")
+        columns = f"{quiet:>9.1f}"
+        if args.baseline_threads:
+            columns += f"{baseline:>10.1f}{quiet / baseline:>7.2f}"
+        if loaded is not None:
+            columns += f"{loaded:>10.1f}{loaded / quiet:>7.2f}"
         print(f"{notebook.name:<48}{columns}{'' if ok else '  over target'}", flush=True)
     return 1 if failures else 0
 
