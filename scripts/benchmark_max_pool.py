@@ -4,79 +4,54 @@
     python scripts/benchmark_max_pool.py --threads 2    # the setting of the table below
     python scripts/benchmark_max_pool.py --device cuda --threads 1 --repeat 20
 
-For each pooling configuration it times (best of --repeat calls): torch's native kernel on a
-contiguous NCHW tensor and on a channels_last tensor, the readable reference utils.max_pool2d and
-utils.fast_max_pool2d (values only), then the native NCHW kernel and fast_max_pool2d with
-return_indices=True. It reports milliseconds, the speed relative to the native NCHW kernel doing the
-same job, and the achieved bandwidth: bytes read + written, counting the int64 indices (8 bytes per
-output) that a kernel writes, whether asked for them or not (the native CPU kernels always do,
-measured with utils.peak_memory), against the copy roof: the rate of copying the input tensor into
-a buffer of the same size, a working set of the same size as the pooling's (a copy that fits in the
-cache is faster than one that does not, so a roof measured on another size misleads). The rate of a
-copy far larger than the caches is printed too. Ratios are measured in the same run, so a busy
-machine slows every column alike; run it on a quiet machine.
+For each pooling configuration it times torch's native kernel on a contiguous NCHW tensor and on a
+channels_last tensor, the readable reference utils.max_pool2d and utils.fast_max_pool2d (values
+only), then the native NCHW kernel and fast_max_pool2d with return_indices=True, and a plain copy of
+the input. It reports milliseconds, the speed relative to the native NCHW kernel doing the same job,
+and the achieved bandwidth: bytes read + written, counting the int64 indices (8 bytes per output)
+that a kernel writes, whether asked for them or not (the native CPU kernels always do, measured with
+utils.peak_memory), against the copy roof: the rate of copying the input tensor into a buffer of the
+same size, a working set of the same size as the pooling's (a copy that fits in the cache is faster
+than one that does not, so a roof measured on another size misleads). The rate of a copy far larger
+than the caches is printed too.
 
-Measured with this script on a 2-core AMD EPYC (32 MiB L3), torch 2.14.1, --threads 2 --repeat 20,
-32x64x56x56 float32, before and after the rewrite of fast_max_pool2d's first pass and index sweep
-(a maximum of two strided slices to start each pass, in place of a clone and an in-place maximum;
-the first-maximum sweep as elementwise products of misses, in place of masked_fill_; the NaN sweep
-only when some maximum is NaN). "Before" ran this script on utils as of commit 80ba5c1.
+Every time is the best of --repeat rounds, and each round calls every method once in turn, the copy
+included. On a shared machine the speed drifts from second to second (other tenants of the host, the
+clock); timing one method's repeats after another's let that drift into the ratios, which moved by
+10 points of the copy roof from run to run. Interleaved, a drift slows every column alike. Still,
+run it on a quiet machine.
 
-Before (commit 80ba5c1, clone + in-place maximum, masked_fill_ sweeps):
-
-    configuration method                                   ms  vs native    GB/s  of copy
-    -------------------------------------------------------------------------------------
-    k=2 s=2 p=0   native, NCHW                          17.82      1.00x     2.5      6%
-    k=2 s=2 p=0   native, channels_last                  1.61     11.07x    27.9     63%
-    k=2 s=2 p=0   utils.max_pool2d (reference)          58.44      0.30x     0.5      1%
-    k=2 s=2 p=0   utils.fast_max_pool2d                  1.68     10.60x    19.1     43%
-    k=2 s=2 p=0   native, NCHW, indices                 14.84      1.00x     3.0      7%
-    k=2 s=2 p=0   utils.fast_max_pool2d, indices        26.43      0.56x     1.7      4%
-
-    k=3 s=2 p=1   native, NCHW                          21.53      1.00x     2.1      5%
-    k=3 s=2 p=1   native, channels_last                  1.71     12.57x    26.2     60%
-    k=3 s=2 p=1   utils.max_pool2d (reference)          79.32      0.27x     0.4      1%
-    k=3 s=2 p=1   utils.fast_max_pool2d                  3.29      6.54x     9.8     22%
-    k=3 s=2 p=1   native, NCHW, indices                 21.33      1.00x     2.1      5%
-    k=3 s=2 p=1   utils.fast_max_pool2d, indices        44.16      0.48x     1.0      2%
-
-    (copy roof (copy of the input, same working set) 44.1 GB/s; copy of 2 x 128 MiB 36.7 GB/s)
-
-After:
+Measured on the course's 2-core machine (AMD EPYC, 32 MiB L3), torch 2.14.1, --threads 2 --repeat 20,
+32x64x56x56 float32, on 2026-12-02, three runs one after another (the table is the last; the ranges
+in brackets cover all three):
 
     configuration method                                   ms  vs native    GB/s  of copy
     -------------------------------------------------------------------------------------
-    k=2 s=2 p=0   native, NCHW                          14.72      1.00x     3.1      6%
-    k=2 s=2 p=0   native, channels_last                  1.03     14.32x    43.8     84%
-    k=2 s=2 p=0   utils.max_pool2d (reference)          57.49      0.26x     0.6      1%
-    k=2 s=2 p=0   utils.fast_max_pool2d                  1.60      9.17x    20.0     38%
-    k=2 s=2 p=0   native, NCHW, indices                 17.62      1.00x     2.6      5%
-    k=2 s=2 p=0   utils.fast_max_pool2d, indices         8.94      1.97x     5.0     10%
+    k=2 s=2 p=0   native, NCHW                          17.71      1.00x     2.5      8%
+    k=2 s=2 p=0   native, channels_last                  1.68     10.54x    26.7     87%
+    k=2 s=2 p=0   utils.max_pool2d (reference)          66.77      0.27x     0.5      2%
+    k=2 s=2 p=0   utils.fast_max_pool2d                  2.22      8.00x    14.5     47%   [34-47%]
+    k=2 s=2 p=0   native, NCHW, indices                 17.81      1.00x     2.5      8%
+    k=2 s=2 p=0   utils.fast_max_pool2d, indices        11.75      1.52x     3.8     12%   [1.5-2.3x]
+                  copy roof                              1.67               30.7    100%
 
-    k=3 s=2 p=1   native, NCHW                          21.22      1.00x     2.1      4%
-    k=3 s=2 p=1   native, channels_last                  1.56     13.57x    28.7     55%
-    k=3 s=2 p=1   utils.max_pool2d (reference)         115.82      0.18x     0.3      1%
-    k=3 s=2 p=1   utils.fast_max_pool2d                  4.14      5.13x     7.8     15%
-    k=3 s=2 p=1   native, NCHW, indices                 25.34      1.00x     1.8      3%
-    k=3 s=2 p=1   utils.fast_max_pool2d, indices        21.47      1.18x     2.1      4%
+    k=3 s=2 p=1   native, NCHW                          28.91      1.00x     1.6      4%
+    k=3 s=2 p=1   native, channels_last                  1.98     14.59x    22.7     53%
+    k=3 s=2 p=1   utils.max_pool2d (reference)         106.14      0.27x     0.3      1%
+    k=3 s=2 p=1   utils.fast_max_pool2d                  4.01      7.21x     8.0     19%   [19-22%]
+    k=3 s=2 p=1   native, NCHW, indices                 25.58      1.00x     1.8      4%
+    k=3 s=2 p=1   utils.fast_max_pool2d, indices        23.71      1.08x     1.9      4%   [1.08-1.18x]
+                  copy roof                              1.20               42.7    100%
 
-    (copy roof (copy of the input, same working set) 52.0 GB/s; copy of 2 x 128 MiB 38.1 GB/s)
-
-Both tables were taken while other jobs ran. On the quiet machine, right after (13:02 UTC):
-
-    k=2 s=2 p=0   utils.fast_max_pool2d                  1.54     10.71x    20.8     43%
-    k=2 s=2 p=0   utils.fast_max_pool2d, indices         6.75      2.54x     6.7     14%
-    k=3 s=2 p=1   utils.fast_max_pool2d                  2.66      7.85x    12.1     25%
-    k=3 s=2 p=1   utils.fast_max_pool2d, indices        23.19      0.88x     1.9      4%
-
-    (native NCHW 16.50 / 17.16 / 20.89 / 20.45 ms; copy roof 48.0 GB/s)
-
-The indices path became 2-4x faster; for k=2 it now beats the native NCHW kernel, for k=3 s=2 p=1 it
-is about as fast (0.9-1.2x). The values path moved little (its row pass already ran near the copy
-rate; the first pass no longer copies a slice before the maximum): both configurations are 7-11x
-faster than native NCHW, and on a quiet machine k3 s2 p1 reaches the 25% of the copy roof that
-issue 15 asks for, while k2 s2 stops at about 43% (45% asked). The column pass reads slices with a
-stride of 2 floats, which torch's elementwise kernels cannot vectorise.
+The index sweep no longer looks the first maximum's tap number up in a table of offsets (an
+index_select of one int64 per output, 3-7 ms here): it adds each tap's offset step wherever the
+maximum is still not found, in int32. That took k=3 s=2 p=1 with indices from 0.88x the native
+kernel (the previous version, on a quieter day) to 1.08-1.18x, and k=2 with indices stays 1.5-2.3x
+faster than native. The values path is unchanged; on this day's machine it reached 34-47% (k=2) and
+19-22% (k=3) of the copy roof, against 43% and 25% measured on a quieter day with the old,
+non-interleaved timing. Its column pass reads every other float, which torch's elementwise kernels
+run as a scalar loop at about the time of a full copy: a strided copy into contiguous phase planes
+first (then vectorised maxima) measured no faster (3.62 against 3.40 ms for k=3).
 """
 
 from __future__ import annotations
