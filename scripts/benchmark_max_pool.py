@@ -21,37 +21,52 @@ clock); timing one method's repeats after another's let that drift into the rati
 10 points of the copy roof from run to run. Interleaved, a drift slows every column alike. Still,
 run it on a quiet machine.
 
-Measured on the course's 2-core machine (AMD EPYC, 32 MiB L3), torch 2.14.1, --threads 2 --repeat 20,
-32x64x56x56 float32, on 2026-12-02, three runs one after another (the table is the last; the ranges
-in brackets cover all three):
+Measured on the course's 2-core machine (AMD EPYC, 1 MiB L2 per core, 32 MiB L3), torch 2.14.1,
+--threads 2 --repeat 20, 32x64x56x56 float32, on 2026-12-03, three runs one after another (the table
+is the last; the ranges in brackets cover all three):
 
     configuration method                                   ms  vs native    GB/s  of copy
     -------------------------------------------------------------------------------------
-    k=2 s=2 p=0   native, NCHW                          17.71      1.00x     2.5      8%
-    k=2 s=2 p=0   native, channels_last                  1.68     10.54x    26.7     87%
-    k=2 s=2 p=0   utils.max_pool2d (reference)          66.77      0.27x     0.5      2%
-    k=2 s=2 p=0   utils.fast_max_pool2d                  2.22      8.00x    14.5     47%   [34-47%]
-    k=2 s=2 p=0   native, NCHW, indices                 17.81      1.00x     2.5      8%
-    k=2 s=2 p=0   utils.fast_max_pool2d, indices        11.75      1.52x     3.8     12%   [1.5-2.3x]
-                  copy roof                              1.67               30.7    100%
+    k=2 s=2 p=0   native, NCHW                          17.71      1.00x     2.5      5%
+    k=2 s=2 p=0   native, channels_last                  1.61     10.98x    27.9     59%   [59-73%]
+    k=2 s=2 p=0   utils.max_pool2d (reference)          77.98      0.23x     0.4      1%
+    k=2 s=2 p=0   utils.fast_max_pool2d                  2.11      8.38x    15.2     32%   [32-41%]
+    k=2 s=2 p=0   native, NCHW, indices                 19.04      1.00x     2.4      5%
+    k=2 s=2 p=0   utils.fast_max_pool2d, indices        10.46      1.82x     4.3      9%   [1.56-1.82x]
+                  copy roof                              1.08               47.4    100%
 
-    k=3 s=2 p=1   native, NCHW                          28.91      1.00x     1.6      4%
-    k=3 s=2 p=1   native, channels_last                  1.98     14.59x    22.7     53%
-    k=3 s=2 p=1   utils.max_pool2d (reference)         106.14      0.27x     0.3      1%
-    k=3 s=2 p=1   utils.fast_max_pool2d                  4.01      7.21x     8.0     19%   [19-22%]
-    k=3 s=2 p=1   native, NCHW, indices                 25.58      1.00x     1.8      4%
-    k=3 s=2 p=1   utils.fast_max_pool2d, indices        23.71      1.08x     1.9      4%   [1.08-1.18x]
-                  copy roof                              1.20               42.7    100%
+    k=3 s=2 p=1   native, NCHW                          28.77      1.00x     1.6      3%
+    k=3 s=2 p=1   native, channels_last                  2.18     13.21x    20.6     46%   [46-49%]
+    k=3 s=2 p=1   utils.max_pool2d (reference)         139.74      0.21x     0.2      1%
+    k=3 s=2 p=1   utils.fast_max_pool2d                  4.62      6.22x     6.9     15%   [15-18%]
+    k=3 s=2 p=1   native, NCHW, indices                 27.98      1.00x     1.6      4%
+    k=3 s=2 p=1   utils.fast_max_pool2d, indices        27.37      1.02x     1.6      4%   [1.02-1.13x]
+                  copy roof                              1.13               45.3    100%
 
-The index sweep no longer looks the first maximum's tap number up in a table of offsets (an
-index_select of one int64 per output, 3-7 ms here): it adds each tap's offset step wherever the
-maximum is still not found, in int32. That took k=3 s=2 p=1 with indices from 0.88x the native
-kernel (the previous version, on a quieter day) to 1.08-1.18x, and k=2 with indices stays 1.5-2.3x
-faster than native. The values path is unchanged; on this day's machine it reached 34-47% (k=2) and
-19-22% (k=3) of the copy roof, against 43% and 25% measured on a quieter day with the old,
-non-interleaved timing. Its column pass reads every other float, which torch's elementwise kernels
-run as a scalar loop at about the time of a full copy: a strided copy into contiguous phase planes
-first (then vectorised maxima) measured no faster (3.62 against 3.40 ms for k=3).
+On 2026-12-02 the same runs gave 34-47% (k=2) and 19-22% (k=3) of the copy roof; a quieter day before
+gave 43% and 25%. The values path is limited by its column pass, not by memory: a maximum of two
+slices with a step of 2 along the last axis runs as a scalar loop at about 0.46 ns per output on
+this machine, the same whether the data sit in L2 (0.4 MB) or in DRAM (12.8 MB), while a maximum of
+contiguous slices takes about 0.10 ns per output. k=2 needs one such strided pass, k=3 two.
+
+What did not help (each measured against the code here, and reverted):
+- strided copies into contiguous phase planes before the column pass: 3.62 against 3.40 ms for k=3;
+- phase planes of x for the index compares, a 0/1 hit stack with argmax (100 ms), or amax, unfold
+  and index_select for the column pass: all slower;
+- merging the N*C*H rows into one axis so that the row pass's partial tap (the padding row) is one
+  contiguous loop instead of one per plane (then recomputing the border rows), and a sliding maximum
+  over contiguous slices followed by one strided maximum for k=3's column pass: faster when timed
+  alone with warm caches, but in paired runs against this code (100 alternating rounds, median
+  ratio) 0.93-1.06x for the rows, 0.95-1.10x for the columns, 1.05x for the whole k=3 call, and
+  1.13x (slower) at stride 1;
+- a reduction (amax over a size-3 axis of an as_strided view): 2.5 ms for the rows alone;
+- processing the planes in chunks that fit in the cache: no gain (the strided pass does not wait
+  on memory).
+- converting to channels_last, where both passes read contiguous runs of channels: the conversion
+  alone took 3.4 ms (a permuting copy is itself a scalar loop), 5.8 ms for k=3 in all.
+Closing the gap needs one loop that reads each input cell once and vectorises along the rows, which
+plain torch operations cannot express; the NCHW kernel that torch.compile generates in lesson 10
+(section 8) does not get there either on this machine, while its channels_last kernel does.
 """
 
 from __future__ import annotations
