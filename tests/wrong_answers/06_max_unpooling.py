@@ -2,18 +2,28 @@
 which must fail with an AssertionError. Keys: the stub's name, then what the answer gets wrong."""
 
 WRONG_ANSWERS = {
-    "solution_decode": {
-        "rows and columns swapped": """
-def solution_decode(indices, width):
-    return indices % width, indices // width
+    "solution_tensor_offsets": {
+        "the plane offsets returned as they are": """
+def solution_tensor_offsets(indices, input_shape):
+    return indices
 """,
-        "true division (float rows)": """
-def solution_decode(indices, width):
-    return indices / width, indices % width
+        "planes counted in steps of the pooled plane (H_out * W_out), not of the input plane": """
+def solution_tensor_offsets(indices, input_shape):
+    *lead, height, width = input_shape
+    planes = torch.arange(indices.shape[:-2].numel(), device=indices.device).view(*lead, 1, 1)
+    return planes * indices[0, 0].numel() + indices
 """,
-        "the columns from the height (9) in place of the width": """
-def solution_decode(indices, width):
-    return indices // width, indices % 9
+        "only the sample's start added (every channel taken as channel 0)": """
+def solution_tensor_offsets(indices, input_shape):
+    n, c, height, width = input_shape
+    samples = torch.arange(n, device=indices.device).view(n, 1, 1, 1)
+    return samples * (c * height * width) + indices
+""",
+        "the planes numbered channel-major (c * N + n)": """
+def solution_tensor_offsets(indices, input_shape):
+    n, c, height, width = input_shape
+    planes = torch.arange(n * c, device=indices.device).view(c, n, 1, 1).transpose(0, 1)
+    return planes * (height * width) + indices
 """,
     },
     "solution_default_unpool_size": {
