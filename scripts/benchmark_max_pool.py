@@ -22,32 +22,45 @@ clock); timing one method's repeats after another's let that drift into the rati
 run it on a quiet machine.
 
 Measured on the course's 2-core machine (AMD EPYC, 1 MiB L2 per core, 32 MiB L3), torch 2.14.1,
---threads 2 --repeat 20, 32x64x56x56 float32, on 2026-12-03, three runs one after another (the table
-is the last; the ranges in brackets cover all three):
+--threads 2 --repeat 20, 32x64x56x56 float32, on 2026-12-03, three runs one after another (the table is
+the last; the ranges in brackets cover all three). The copy of 2 x 128 MiB ran at 30.6-33.1 GB/s; in
+three runs a quarter of an hour earlier (before the index sweep worked in slices) it ran at 42.6-47.5
+GB/s, and the values paths reached 32-43% (k=2) and 15-19% (k=3) of the copy roof. The roof itself,
+a copy that fits the caches only in part, moved between about 1.0 and 1.75 ms over the week, and every
+percentage with it:
 
     configuration method                                   ms  vs native    GB/s  of copy
     -------------------------------------------------------------------------------------
-    k=2 s=2 p=0   native, NCHW                          17.71      1.00x     2.5      5%
-    k=2 s=2 p=0   native, channels_last                  1.61     10.98x    27.9     59%   [59-73%]
-    k=2 s=2 p=0   utils.max_pool2d (reference)          77.98      0.23x     0.4      1%
-    k=2 s=2 p=0   utils.fast_max_pool2d                  2.11      8.38x    15.2     32%   [32-41%]
-    k=2 s=2 p=0   native, NCHW, indices                 19.04      1.00x     2.4      5%
-    k=2 s=2 p=0   utils.fast_max_pool2d, indices        10.46      1.82x     4.3      9%   [1.56-1.82x]
-                  copy roof                              1.08               47.4    100%
+    k=2 s=2 p=0   native, NCHW                          17.82      1.00x     2.5      8%
+    k=2 s=2 p=0   native, channels_last                  1.68     10.58x    26.7     84%   [84-87%]
+    k=2 s=2 p=0   utils.max_pool2d (reference)          71.81      0.25x     0.4      1%
+    k=2 s=2 p=0   utils.fast_max_pool2d                  2.24      7.95x    14.3     45%   [45-49%]
+    k=2 s=2 p=0   native, NCHW, indices                 17.79      1.00x     2.5      8%
+    k=2 s=2 p=0   utils.fast_max_pool2d, indices        11.51      1.54x     3.9     12%   [1.54-1.69x]
+                  copy roof                              1.61               31.9    100%
 
-    k=3 s=2 p=1   native, NCHW                          28.77      1.00x     1.6      3%
-    k=3 s=2 p=1   native, channels_last                  2.18     13.21x    20.6     46%   [46-49%]
-    k=3 s=2 p=1   utils.max_pool2d (reference)         139.74      0.21x     0.2      1%
-    k=3 s=2 p=1   utils.fast_max_pool2d                  4.62      6.22x     6.9     15%   [15-18%]
-    k=3 s=2 p=1   native, NCHW, indices                 27.98      1.00x     1.6      4%
-    k=3 s=2 p=1   utils.fast_max_pool2d, indices        27.37      1.02x     1.6      4%   [1.02-1.13x]
-                  copy roof                              1.13               45.3    100%
+    k=3 s=2 p=1   native, NCHW                          26.33      1.00x     1.7      4%
+    k=3 s=2 p=1   native, channels_last                  2.24     11.76x    20.1     50%   [50-61%]
+    k=3 s=2 p=1   utils.max_pool2d (reference)         134.74      0.20x     0.2      1%
+    k=3 s=2 p=1   utils.fast_max_pool2d                  5.10      5.17x     6.3     16%   [16-23%]
+    k=3 s=2 p=1   native, NCHW, indices                 26.84      1.00x     1.7      4%
+    k=3 s=2 p=1   utils.fast_max_pool2d, indices        29.07      0.92x     1.5      4%   [0.92-1.23x]
+                  copy roof                              1.28               40.2    100%
 
 On 2026-12-02 the same runs gave 34-47% (k=2) and 19-22% (k=3) of the copy roof; a quieter day before
 gave 43% and 25%. The values path is limited by its column pass, not by memory: a maximum of two
 slices with a step of 2 along the last axis runs as a scalar loop at about 0.46 ns per output on
 this machine, the same whether the data sit in L2 (0.4 MB) or in DRAM (12.8 MB), while a maximum of
 contiguous slices takes about 0.10 ns per output. k=2 needs one such strided pass, k=3 two.
+
+The index sweep compares x with the maximum once per tap (4 taps for k=2, 9 for k=3), and on this
+input each of those reads came from memory. It now works through the batch in slices of about 4 MiB
+(utils.fast.SWEEP_CHUNK_BYTES) that stay in the cache from tap to tap. In paired runs against the
+whole sweep (30 shuffled rounds, median ratio, twice) the slices took 0.76-0.81x the time for k=2
+and 0.65-0.80x for k=3. Slices of 1, 2, 4 and 8 MiB ran at 1.01, 1.26, 1.40 and 1.46x native for
+k=2 and 0.76, 0.98, 0.99 and 0.88x for k=3 (medians of 20 shuffled rounds). The k=3 indices are
+still only level with native: its compares read x with a step of 2 along both axes, scalar loops
+that take about 40% of the call under torch.profiler.
 
 What did not help (each measured against the code here, and reverted):
 - strided copies into contiguous phase planes before the column pass: 3.62 against 3.40 ms for k=3;

@@ -1,6 +1,8 @@
 """utils.max_pool2d (reference and fast) and utils.avg_pool2d against torch: values, indices, gradients, dtypes,
 errors."""
 
+from unittest import mock
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -10,8 +12,17 @@ from strategies import as_pair, pool_configs
 
 import utils
 
-# Every max pooling test runs over the reference implementation and the fast one.
-MAX_POOLS = pytest.mark.parametrize("max_pool", [utils.max_pool2d, utils.fast_max_pool2d], ids=["reference", "fast"])
+
+def fast_max_pool2d_by_slices(*args, **kwargs):
+    """fast_max_pool2d with its index sweep forced to one slice of the batch (or one channel) at a time."""
+    with mock.patch.object(utils.fast, "SWEEP_CHUNK_BYTES", 1):
+        return utils.fast_max_pool2d(*args, **kwargs)
+
+
+# Every max pooling test runs over the reference implementation and the fast one, whose index sweep
+# works through large inputs a slice of the batch at a time: "fast-sliced" forces that on every input.
+MAX_POOLS = pytest.mark.parametrize("max_pool", [utils.max_pool2d, utils.fast_max_pool2d, fast_max_pool2d_by_slices],
+                                    ids=["reference", "fast", "fast-sliced"])
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
 
@@ -103,7 +114,7 @@ def test_max_pool2d_matches_torch(max_pool, torch_checks, case, grad_seed):
     values, indices = max_pool(x, return_indices=True, **config)
     torch.testing.assert_close(values, expected[0], rtol=0, atol=0, equal_nan=True)
     assert values.dtype == x.dtype
-    assert torch.equal(indices, expected[1])
+    assert indices.dtype == torch.int64 and torch.equal(indices, expected[1])  # torch.equal ignores dtypes
     # The values must not depend on whether a gradient is wanted (windows in the padding included).
     with_grad = max_pool(x.clone().requires_grad_(), **config).detach()
     torch.testing.assert_close(with_grad, expected[0], rtol=0, atol=0, equal_nan=True)

@@ -17,6 +17,7 @@ from .pooling import _prepare, first_real_cell
 from .variants import MixedPool2d, SoftPool2d, StochasticPool2d
 
 INT32_LIMIT = 2**31  # window offsets are accumulated in int32 below this, in int64 from it
+SWEEP_CHUNK_BYTES = 4 * 2**20  # the index sweep works through x in slices of the batch of about this size
 
 
 def _real_taps(length: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int) -> range:
@@ -73,8 +74,9 @@ def _axis_max(x: torch.Tensor, dim: int, out_len: int, kernel: int, stride: int,
 def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int], strides: tuple[int, int],
                        pads: tuple[int, int], dils: tuple[int, int]) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Flat plane offsets of the cells torch's max pooling picks: the first that equals the window's
-    maximum ``y`` in row-major order, or the last NaN of a window that has one. Also a mask of the
-    windows that reach a real cell (None when all do)."""
+    maximum ``y`` in row-major order, or the last NaN of a window that has one, in int32 where every
+    offset fits (``INT32_LIMIT``), else int64. Also a mask of the windows that reach a real cell (None
+    when all do)."""
     height, width = x.shape[-2:]
     out_h, out_w = y.shape[-2:]
     rows_taps = {a: _taps(a, height, out_h, strides[0], pads[0], dils[0])
@@ -113,7 +115,7 @@ def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int]
             block = (..., slice(rows[0], rows[1]), slice(cols[0], cols[1]))
             offset[block].masked_fill_(x[..., rows[2], cols[2]].isnan(), offsets[number] - offsets[0])
     origins = origin_rows[:, None] * width + origin_cols[None, :] + offsets[0]
-    indices = offset.add_(origins.to(dtype)).long()
+    indices = offset.add_(origins.to(dtype))
 
     def reached(axis_taps: dict, length: int) -> list[bool]:
         hit = [False] * length
@@ -131,6 +133,25 @@ def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int]
     return torch.where(found, indices, first[0][:, None] * width + first[1][None, :]), found
 
 
+def _argmax_by_chunks(x: torch.Tensor, y: torch.Tensor, *geometry) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The int64 indices of :func:`_argmax_in_windows`, found for about ``SWEEP_CHUNK_BYTES`` of ``x`` at a time.
+
+    The sweep reads ``x`` once per tap. On a tensor larger than the cache every one of those reads comes
+    from memory; a slice of the batch, read by all taps in turn, stays in the cache."""
+    item_bytes = x.shape[1:].numel() * x.element_size()
+    per_chunk = max(1, SWEEP_CHUNK_BYTES // item_bytes) if x.dim() > 2 else len(x)
+    # Sweep whole on a GPU (each slice costs kernel launches; the cache argument is the CPU's) and under
+    # vmap (a batched slice cannot be written into a plain buffer).
+    if per_chunk >= len(x) or x.device.type != "cpu" or torch._C._functorch.is_batchedtensor(y):
+        indices, found = _argmax_in_windows(x, y, *geometry)
+        return indices.long(), found
+    indices = torch.empty(y.shape, dtype=torch.long, device=y.device)
+    for start in range(0, len(x), per_chunk):
+        part, found = _argmax_in_windows(x[start:start + per_chunk], y[start:start + per_chunk], *geometry)
+        indices[start:start + per_chunk] = part  # widened to int64 here, in one pass
+    return indices, found
+
+
 def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
                     dilation: IntPair = 1, ceil_mode: bool = False, return_indices: bool = False):
     """2-D max pooling with the results of :func:`utils.max_pool2d`, at memory speed.
@@ -142,7 +163,8 @@ def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | Non
     values come from two 1-D passes, each a running ``torch.maximum`` over strided slices: the first
     two slices that cover every output make the pass's result directly, the others update it in place
     (kH + kW - 2 elementwise maxima, no padded copy, no window tensor). When indices or gradients are
-    needed, a second sweep finds the cell in each window that holds the maximum with elementwise
+    needed, a second sweep (a slice of the batch at a time, so that the slice stays in the cache while
+    every tap reads it) finds the cell in each window that holds the maximum with elementwise
     comparisons only (a NaN sweep runs only if some maximum is NaN), and ``y`` is gathered from
     there, so the gradient goes to that one cell, as in torch.
 
@@ -164,7 +186,7 @@ def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | Non
     needs_grad = torch.is_grad_enabled() and x.requires_grad
     if not (return_indices or needs_grad):
         return y
-    indices, found = _argmax_in_windows(x.detach(), y, kernel, strides, pads, dils)
+    indices, found = _argmax_by_chunks(x.detach(), y, kernel, strides, pads, dils)
     if needs_grad:
         # Gather y from the picked cells so that the gradient flows to them; a window wholly in the
         # padding keeps its -inf and sends no gradient, whatever offset it reports.
