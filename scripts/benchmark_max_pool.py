@@ -22,12 +22,12 @@ clock); timing one method's repeats after another's let that drift into the rati
 run it on a quiet machine.
 
 Measured on the course's 2-core machine (AMD EPYC, 1 MiB L2 per core, 32 MiB L3), torch 2.14.1,
---threads 2 --repeat 20, 32x64x56x56 float32, on 2026-12-03, three runs one after another (the table is
-the last; the ranges in brackets cover all three). The copy of 2 x 128 MiB ran at 30.6-33.1 GB/s; in
-three runs a quarter of an hour earlier (before the index sweep worked in slices) it ran at 42.6-47.5
-GB/s, and the values paths reached 32-43% (k=2) and 15-19% (k=3) of the copy roof. The roof itself,
-a copy that fits the caches only in part, moved between about 1.0 and 1.75 ms over the week, and every
-percentage with it:
+--threads 2 --repeat 20, 32x64x56x56 float32, on 2026-12-03, three runs one after another (the table
+is the last; the ranges in brackets cover all three). The copy of 2 x 128 MiB ran at 30.6-33.1 GB/s.
+In three runs a quarter of an hour earlier (before the index sweep worked in slices) it ran at
+42.6-47.5 GB/s, and the values paths reached 40-43% (k=2; a third run stalled at 13%) and 15-19%
+(k=3) of the copy roof. The roof itself, a copy that fits the caches only in part, moved between
+about 1.0 and 1.75 ms over the week, and every percentage with it:
 
     configuration method                                   ms  vs native    GB/s  of copy
     -------------------------------------------------------------------------------------
