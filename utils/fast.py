@@ -138,8 +138,7 @@ def _argmax_by_chunks(x: torch.Tensor, y: torch.Tensor, *geometry) -> tuple[torc
 
     The sweep reads ``x`` once per tap. On a tensor larger than the cache every one of those reads comes
     from memory; a slice of the batch, read by all taps in turn, stays in the cache."""
-    item_bytes = x.shape[1:].numel() * x.element_size()
-    per_chunk = max(1, SWEEP_CHUNK_BYTES // item_bytes) if x.dim() > 2 else len(x)
+    per_chunk = max(1, SWEEP_CHUNK_BYTES // (x.shape[1:].numel() * x.element_size()))  # items (or channels)
     # Sweep whole on a GPU (each slice costs kernel launches; the cache argument is the CPU's) and under
     # vmap (a batched slice cannot be written into a plain buffer).
     if per_chunk >= len(x) or x.device.type != "cpu" or torch._C._functorch.is_batchedtensor(y):
