@@ -13,16 +13,36 @@ from strategies import as_pair, pool_configs
 import utils
 
 
-def fast_max_pool2d_by_slices(*args, **kwargs):
-    """fast_max_pool2d with its index sweep forced to one slice of the batch (or one channel) at a time."""
-    with mock.patch.object(utils.fast, "SWEEP_CHUNK_BYTES", 1):
+def fast_max_pool2d_in_torch(*args, **kwargs):
+    """fast_max_pool2d without its C loops: the torch operations it falls back on without a compiler."""
+    with mock.patch.object(utils.fast, "USE_C_KERNELS", False):
         return utils.fast_max_pool2d(*args, **kwargs)
 
 
-# Every max pooling test runs over the reference implementation and the fast one, whose index sweep
-# works through large inputs a slice of the batch at a time: "fast-sliced" forces that on every input.
-MAX_POOLS = pytest.mark.parametrize("max_pool", [utils.max_pool2d, utils.fast_max_pool2d, fast_max_pool2d_by_slices],
-                                    ids=["reference", "fast", "fast-sliced"])
+def fast_max_pool2d_by_slices(*args, **kwargs):
+    """The torch operations, with the index sweep forced to one slice of the batch (or one channel) at a time."""
+    with mock.patch.object(utils.fast, "SWEEP_CHUNK_BYTES", 1):
+        return fast_max_pool2d_in_torch(*args, **kwargs)
+
+
+def fast_max_pool2d_on_threads(*args, **kwargs):
+    """The C loops with the planes split over three threads, however small the input."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(3)
+    try:
+        with mock.patch.object(utils.c_kernels, "PARALLEL_CELLS", 0):
+            return utils.fast_max_pool2d(*args, **kwargs)
+    finally:
+        torch.set_num_threads(threads)
+
+
+# Every max pooling test runs over the reference implementation and each path of the fast one: its C
+# loops (float32 on the CPU, when a compiler is at hand), on one thread and on three, and the torch
+# operations it uses otherwise, whose index sweep works through large inputs a slice at a time.
+MAX_POOLS = pytest.mark.parametrize(
+    "max_pool", [utils.max_pool2d, utils.fast_max_pool2d, fast_max_pool2d_on_threads, fast_max_pool2d_in_torch,
+                 fast_max_pool2d_by_slices],
+    ids=["reference", "fast", "fast-threads", "fast-torch", "fast-sliced"])
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
 
@@ -115,9 +135,9 @@ def test_max_pool2d_matches_torch(max_pool, torch_checks, case, grad_seed):
     torch.testing.assert_close(values, expected[0], rtol=0, atol=0, equal_nan=True)
     assert values.dtype == x.dtype
     assert indices.dtype == torch.int64 and torch.equal(indices, expected[1])  # torch.equal ignores dtypes
-    # The values must not depend on whether a gradient is wanted (windows in the padding included).
-    with_grad = max_pool(x.clone().requires_grad_(), **config).detach()
-    torch.testing.assert_close(with_grad, expected[0], rtol=0, atol=0, equal_nan=True)
+    # The values must not depend on whether indices or a gradient are wanted (windows in the padding included).
+    for alone in (max_pool(x, **config), max_pool(x.clone().requires_grad_(), **config).detach()):
+        torch.testing.assert_close(alone, expected[0], rtol=0, atol=0, equal_nan=True)
     if has_window_in_padding_only(x, config):
         return
     torch.testing.assert_close(backward(max_pool, x, grad_seed, **config),

@@ -2,9 +2,10 @@
 
 The reference ``utils.max_pool2d`` (``utils/pooling.py``) cuts every window out of the input, which
 is easy to check line by line but moves ``kH*kW`` times the data; ``fast_max_pool2d`` gives the same
-results (values, indices, ties, NaNs, gradients: the tests run over both) without that copy. The
-layers are the pooling variants of ``utils/variants.py`` on torch's native pooling kernels, fast
-enough to train with. Each says what it trades for speed.
+results (values, indices, ties, NaNs, gradients: the tests run over both) without that copy: in C
+loops (``utils/c_kernels.c``) for float32 on the CPU, and in torch operations for everything else,
+or where no C compiler is at hand. The layers are the pooling variants of ``utils/variants.py`` on
+torch's native pooling kernels, fast enough to train with. Each says what it trades for speed.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from . import c_kernels
 from ._checks import IntPair, check_flag, geometry
 from .pooling import _prepare, first_real_cell
 from .variants import MixedPool2d, SoftPool2d, StochasticPool2d
 
 INT32_LIMIT = 2**31  # window offsets are accumulated in int32 below this, in int64 from it
 SWEEP_CHUNK_BYTES = 4 * 2**20  # the index sweep works through x in slices of the batch of about this size
+USE_C_KERNELS = True  # float32 on the CPU goes through utils/c_kernels.c when it builds; False: torch operations only
 
 
 def _real_taps(length: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int) -> range:
@@ -71,12 +74,27 @@ def _axis_max(x: torch.Tensor, dim: int, out_len: int, kernel: int, stride: int,
     return out
 
 
+def _real_windows(size: tuple[int, int], out_hw: tuple[int, int], kernel: tuple[int, int], strides: tuple[int, int],
+                  pads: tuple[int, int], dils: tuple[int, int], device: torch.device) -> torch.Tensor | None:
+    """Which windows reach a real cell, an (H_out, W_out) bool mask, or None when all do. With dilation a
+    window can lie wholly in the padding: its maximum is -inf and it sends no gradient."""
+    hits = []
+    for dim in range(2):
+        hit = [False] * out_hw[dim]
+        for tap in _real_taps(size[dim], out_hw[dim], kernel[dim], strides[dim], pads[dim], dils[dim]):
+            lo, hi, _ = _taps(tap, size[dim], out_hw[dim], strides[dim], pads[dim], dils[dim])
+            hit[lo:hi] = [True] * (hi - lo)
+        hits.append(hit)
+    if all(hits[0]) and all(hits[1]):
+        return None
+    return torch.tensor(hits[0], device=device)[:, None] & torch.tensor(hits[1], device=device)[None, :]
+
+
 def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int], strides: tuple[int, int],
-                       pads: tuple[int, int], dils: tuple[int, int]) -> tuple[torch.Tensor, torch.Tensor | None]:
+                       pads: tuple[int, int], dils: tuple[int, int]) -> torch.Tensor:
     """Flat plane offsets of the cells torch's max pooling picks: the first that equals the window's
     maximum ``y`` in row-major order, or the last NaN of a window that has one, in int32 where every
-    offset fits (``INT32_LIMIT``), else int64. Also a mask of the windows that reach a real cell (None
-    when all do)."""
+    offset fits (``INT32_LIMIT``), else int64."""
     height, width = x.shape[-2:]
     out_h, out_w = y.shape[-2:]
     rows_taps = {a: _taps(a, height, out_h, strides[0], pads[0], dils[0])
@@ -116,24 +134,16 @@ def _argmax_in_windows(x: torch.Tensor, y: torch.Tensor, kernel: tuple[int, int]
             offset[block].masked_fill_(x[..., rows[2], cols[2]].isnan(), offsets[number] - offsets[0])
     origins = origin_rows[:, None] * width + origin_cols[None, :] + offsets[0]
     indices = offset.add_(origins.to(dtype))
-
-    def reached(axis_taps: dict, length: int) -> list[bool]:
-        hit = [False] * length
-        for lo, hi, _ in axis_taps.values():
-            hit[lo:hi] = [True] * (hi - lo)
-        return hit
-
-    row_hit, col_hit = reached(rows_taps, out_h), reached(cols_taps, out_w)
-    if all(row_hit) and all(col_hit):
-        return indices, None
-    # With dilation a window can fall wholly in the padding; torch then reports the offset of the
-    # window's first cell at or after row/column 0 (which may lie outside the plane). Do the same.
-    found = (torch.tensor(row_hit, device=y.device)[:, None] & torch.tensor(col_hit, device=y.device)[None, :])
+    found = _real_windows((height, width), (out_h, out_w), kernel, strides, pads, dils, y.device)
+    if found is None:
+        return indices
+    # Torch reports, for a window wholly in the padding, the offset of the window's first cell at or
+    # after row/column 0 (which may lie outside the plane). Do the same.
     first = [first_real_cell(origin_rows, dils[0]), first_real_cell(origin_cols, dils[1])]
-    return torch.where(found, indices, first[0][:, None] * width + first[1][None, :]), found
+    return torch.where(found, indices, first[0][:, None] * width + first[1][None, :])
 
 
-def _argmax_by_chunks(x: torch.Tensor, y: torch.Tensor, *geometry) -> tuple[torch.Tensor, torch.Tensor | None]:
+def _argmax_by_chunks(x: torch.Tensor, y: torch.Tensor, *geometry) -> torch.Tensor:
     """The int64 indices of :func:`_argmax_in_windows`, found for about ``SWEEP_CHUNK_BYTES`` of ``x`` at a time.
 
     The sweep reads ``x`` once per tap. On a tensor larger than the cache every one of those reads comes
@@ -142,13 +152,24 @@ def _argmax_by_chunks(x: torch.Tensor, y: torch.Tensor, *geometry) -> tuple[torc
     # Sweep whole on a GPU (each slice costs kernel launches; the cache argument is the CPU's) and under
     # vmap (a batched slice cannot be written into a plain buffer).
     if per_chunk >= len(x) or x.device.type != "cpu" or torch._C._functorch.is_batchedtensor(y):
-        indices, found = _argmax_in_windows(x, y, *geometry)
-        return indices.long(), found
+        return _argmax_in_windows(x, y, *geometry).long()
     indices = torch.empty(y.shape, dtype=torch.long, device=y.device)
     for start in range(0, len(x), per_chunk):
-        part, found = _argmax_in_windows(x[start:start + per_chunk], y[start:start + per_chunk], *geometry)
-        indices[start:start + per_chunk] = part  # widened to int64 here, in one pass
-    return indices, found
+        # widened to int64 as it is written, in one pass
+        indices[start:start + per_chunk] = _argmax_in_windows(x[start:start + per_chunk], y[start:start + per_chunk],
+                                                              *geometry)
+    return indices
+
+
+def _torch_max_pool2d(x: torch.Tensor, out_hw: tuple[int, int], kernel: tuple[int, int], strides: tuple[int, int],
+                      pads: tuple[int, int], dils: tuple[int, int],
+                      return_indices: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Values (and indices when asked) from torch operations alone: any device, dtype, layout, and vmap."""
+    fill = -float("inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
+    # Rows first: those slices are contiguous along W, and they halve the data the strided W pass reads.
+    y = _axis_max(x, -2, out_hw[0], kernel[0], strides[0], pads[0], dils[0], fill)
+    y = _axis_max(y, -1, out_hw[1], kernel[1], strides[1], pads[1], dils[1], fill)
+    return y, (_argmax_by_chunks(x, y, kernel, strides, pads, dils) if return_indices else None)
 
 
 def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
@@ -159,36 +180,41 @@ def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | Non
     docstring), and the same counterpart, ``torch.nn.functional.max_pool2d``.
 
     How: a 2-D window's maximum is the maximum over its columns of the maximum over its rows, so the
-    values come from two 1-D passes, each a running ``torch.maximum`` over strided slices: the first
-    two slices that cover every output make the pass's result directly, the others update it in place
-    (kH + kW - 2 elementwise maxima, no padded copy, no window tensor). When indices or gradients are
-    needed, a second sweep (a slice of the batch at a time, so that the slice stays in the cache while
-    every tap reads it) finds the cell in each window that holds the maximum with elementwise
-    comparisons only (a NaN sweep runs only if some maximum is NaN), and ``y`` is gathered from
-    there, so the gradient goes to that one cell, as in torch.
+    values come from two 1-D passes.
+    - A contiguous float32 tensor on the CPU goes through the C loops of ``utils/c_kernels.c``
+      (``utils/c_kernels.py`` builds them on first use): for each output row, the maximum over the
+      window's rows of whole input rows, vectorised, then the maximum over each window's columns of
+      that one row, in the cache. Each input row comes from memory once. With indices, the rows pass
+      also keeps the row each maximum came from, and the columns pass picks the cell torch picks.
+      The planes are split over torch's threads.
+    - Anything else (other dtypes, a GPU, other layouts, vmap, or no C compiler) goes through torch
+      operations: each pass is a running ``torch.maximum`` over strided slices, the first two slices
+      that cover every output making the pass's result directly, the others updating it in place
+      (kH + kW - 2 elementwise maxima, no padded copy, no window tensor). When indices or gradients
+      are needed, a second sweep (a slice of the batch at a time, so that the slice stays in the
+      cache while every tap reads it) finds the cell in each window that holds the maximum with
+      elementwise comparisons only (a NaN sweep runs only if some maximum is NaN).
+    For gradients, ``y`` is gathered from the picked cells, so that the gradient goes to that one
+    cell, as in torch.
 
-    What it trades for speed: a Python loop over the kernel's taps and the index bookkeeping of
-    ``_taps`` in place of one ``unfold``; only taps that reach a real cell are visited, so a kernel
-    far larger than the input (which torch's padding rule allows) costs no more than the input.
+    What it trades for speed: a compiled language that a reader has to open a second file for, and
+    Python loops over the kernel's taps and the index bookkeeping of ``_taps`` in place of one
+    ``unfold``. Only taps that reach a real cell are visited, so a kernel far larger than the input
+    (which torch's padding rule allows) costs no more than the input.
     """
     kernel, strides, pads, dils, out_hw = _prepare(x, kernel_size, stride, padding, dilation, ceil_mode, integer=True)
     check_flag(return_indices, "return_indices")
     if x.is_meta:  # shapes only: there are no values to compare
         y = x.new_empty(*x.shape[:-2], *out_hw)
         return (y, y.long()) if return_indices else y
-    fill = -float("inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
-
-    with torch.no_grad():
-        # Rows first: those slices are contiguous along W, and they halve the data the strided W pass reads.
-        y = _axis_max(x, -2, out_hw[0], kernel[0], strides[0], pads[0], dils[0], fill)
-        y = _axis_max(y, -1, out_hw[1], kernel[1], strides[1], pads[1], dils[1], fill)
     needs_grad = torch.is_grad_enabled() and x.requires_grad
-    if not (return_indices or needs_grad):
-        return y
-    indices, found = _argmax_by_chunks(x.detach(), y, kernel, strides, pads, dils)
+    with torch.no_grad():
+        pool = c_kernels.max_pool2d if USE_C_KERNELS and c_kernels.supports(x) else _torch_max_pool2d
+        y, indices = pool(x.detach(), out_hw, kernel, strides, pads, dils, return_indices or needs_grad)
     if needs_grad:
         # Gather y from the picked cells so that the gradient flows to them; a window wholly in the
         # padding keeps its -inf and sends no gradient, whatever offset it reports.
+        found = _real_windows(tuple(x.shape[-2:]), out_hw, kernel, strides, pads, dils, x.device)
         picked = indices if found is None else indices.where(found, 0)
         gathered = x.flatten(-2).gather(-1, picked.flatten(-2)).view(y.shape)
         y = gathered if found is None else torch.where(found, gathered, y)
