@@ -102,6 +102,14 @@ def index_bytes(fn, x: torch.Tensor, out: torch.Tensor) -> int:
     return utils.peak_memory(fn, x) - out.nbytes
 
 
+def torch_ops(fn):
+    """``fn`` run with utils.fast_max_pool2d on its torch operations, as on a machine without a C compiler."""
+    def call():
+        with utils.fast.without_c_kernels():
+            return fn()
+    return call
+
+
 def best_times(calls: dict[str, object], repeat: int, device: torch.device) -> dict[str, float]:
     """The best of ``repeat`` rounds for every call, each round calling each once in turn.
 
@@ -134,7 +142,10 @@ def main() -> None:
     print(f"input {tuple(x.shape)} float32 ({x.nbytes / 1e6:.1f} MB) on {device.type}, {torch.get_num_threads()} "
           f"threads; copy roof: a copy of the input (same working set), timed in the same rounds as each "
           f"configuration; copy of 2 x 128 MiB {dram / 1e9:.1f} GB/s")
-    header = f"{'configuration':<14}{'method':<34}{'ms':>9}{'vs native':>11}{'GB/s':>8}{'of copy':>9}"
+    if not utils.c_kernels.supports(x):
+        print("utils.fast_max_pool2d runs on torch operations here (no C compiler, or not float32 on the CPU): "
+              "its rows with and without 'torch ops' time the same code")
+    header = f"{'configuration':<14}{'method':<42}{'ms':>9}{'vs native':>11}{'GB/s':>8}{'of copy':>9}"
     print(header)
     print("-" * len(header))
     for config in CONFIGS:
@@ -148,22 +159,29 @@ def main() -> None:
             ("native, channels_last", lambda c=config: F.max_pool2d(x_cl, **c), native_cl_bytes, "native, NCHW"),
             ("utils.max_pool2d (reference)", lambda c=config: utils.max_pool2d(x, **c), values, "native, NCHW"),
             ("utils.fast_max_pool2d", lambda c=config: utils.fast_max_pool2d(x, **c), values, "native, NCHW"),
+            ("utils.fast_max_pool2d, torch ops", torch_ops(lambda c=config: utils.fast_max_pool2d(x, **c)), values,
+             "native, NCHW"),
             ("native, NCHW, indices", lambda c=config: F.max_pool2d(x, **c, return_indices=True), with_indices,
              "native, NCHW, indices"),
             ("utils.fast_max_pool2d, indices", lambda c=config: utils.fast_max_pool2d(x, **c, return_indices=True),
              with_indices, "native, NCHW, indices"),
+            ("utils.fast_max_pool2d, indices, torch ops",
+             torch_ops(lambda c=config: utils.fast_max_pool2d(x, **c, return_indices=True)), with_indices,
+             "native, NCHW, indices"),
         ]
         native_indices = F.max_pool2d(x, **config, return_indices=True)[1]
-        assert torch.equal(utils.max_pool2d(x, **config), out) and torch.equal(utils.fast_max_pool2d(x, **config), out)
-        assert torch.equal(utils.fast_max_pool2d(x, **config, return_indices=True)[1], native_indices)
+        assert torch.equal(utils.max_pool2d(x, **config), out)
+        for _, call, _, native in methods[3:]:
+            result = call()
+            assert torch.equal(result[1], native_indices) if native.endswith("indices") else torch.equal(result, out)
         times = best_times({"copy": lambda: buffer.copy_(x)} | {m[0]: m[1] for m in methods}, args.repeat, device)
         roof = 2 * x.nbytes / times["copy"]
         name = "k={kernel_size} s={stride} p={padding}".format(**config)
         for method, _, nbytes, native in methods:
             rate = nbytes / times[method]
-            print(f"{name:<14}{method:<34}{times[method] * 1e3:>9.2f}{times[native] / times[method]:>10.2f}x"
+            print(f"{name:<14}{method:<42}{times[method] * 1e3:>9.2f}{times[native] / times[method]:>10.2f}x"
                   f"{rate / 1e9:>8.1f}{rate / roof:>8.0%}")
-        print(f"{'':<14}{'copy roof':<34}{times['copy'] * 1e3:>9.2f}{'':>11}{roof / 1e9:>8.1f}{1:>8.0%}")
+        print(f"{'':<14}{'copy roof':<42}{times['copy'] * 1e3:>9.2f}{'':>11}{roof / 1e9:>8.1f}{1:>8.0%}")
         print()
 
 

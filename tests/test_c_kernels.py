@@ -121,3 +121,14 @@ def test_with_indices_the_values_carry_the_sign_of_zero_that_torch_reports():
         expected = F.max_pool2d(x, return_indices=True, **config)
         assert torch.equal(indices, expected[1])
         assert torch.equal(values.signbit(), expected[0].signbit())
+
+
+@needs_compiler
+def test_without_c_kernels_switches_to_torch_operations_and_back(monkeypatch):
+    calls = []
+    monkeypatch.setattr(c_kernels, "max_pool2d", lambda *args: calls.append(args) or (X, None))
+    utils.fast_max_pool2d(X, 2)
+    with utils.fast.without_c_kernels():
+        assert torch.equal(utils.fast_max_pool2d(X, 2), F.max_pool2d(X, 2))
+    utils.fast_max_pool2d(X, 2)
+    assert len(calls) == 2

@@ -15,7 +15,7 @@ import utils
 
 def fast_max_pool2d_in_torch(*args, **kwargs):
     """fast_max_pool2d without its C loops: the torch operations it falls back on without a compiler."""
-    with mock.patch.object(utils.fast, "USE_C_KERNELS", False):
+    with utils.fast.without_c_kernels():
         return utils.fast_max_pool2d(*args, **kwargs)
 
 

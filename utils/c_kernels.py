@@ -36,7 +36,6 @@ SOURCE = Path(__file__).with_name("c_kernels.c")
 FLAGS = ["-O3", "-std=c99", "-shared", "-fPIC"]
 OPENMP = ["-fopenmp"]
 PARALLEL_CELLS = 2**18  # inputs of at least this many cells are split over threads; smaller ones gain nothing
-ROW_ALIGN = 16  # floats: each thread's row buffer starts on its own 64-byte cache line
 
 
 def _compiler() -> str | None:
@@ -84,9 +83,8 @@ def library() -> ctypes.CDLL | None:
                       f"using torch operations instead, which are slower", RuntimeWarning, stacklevel=2)
         return None
     lib = ctypes.CDLL(str(path))
-    lib.max_pool2d.argtypes = [ctypes.c_void_p] * 5 + [ctypes.c_int64, ctypes.POINTER(ctypes.c_int64),
-                                                        ctypes.c_int64, ctypes.c_int64]
-    lib.max_pool2d.restype = None
+    lib.max_pool2d.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_int64, ctypes.POINTER(ctypes.c_int64), ctypes.c_int64]
+    lib.max_pool2d.restype = ctypes.c_int
     return lib
 
 
@@ -113,10 +111,9 @@ def max_pool2d(x: torch.Tensor, out_hw: tuple[int, int], kernel: tuple[int, int]
     if planes == 0:
         return y, indices
     parts = min(torch.get_num_threads(), planes) if x.numel() >= PARALLEL_CELLS else 1
-    row_stride = -(-width // ROW_ALIGN) * ROW_ALIGN
-    rows = torch.empty(parts, row_stride)  # each part's maxima over a window's rows ...
-    rows_at = torch.empty(parts, row_stride, dtype=torch.int32)  # ... and the rows they come from
     geometry = (ctypes.c_int64 * 12)(height, width, *out_hw, *kernel, *strides, *pads, *dils)
-    library().max_pool2d(x.data_ptr(), y.data_ptr(), indices.data_ptr() if return_indices else None,
-                         rows.data_ptr(), rows_at.data_ptr(), planes, geometry, parts, row_stride)
+    status = library().max_pool2d(x.data_ptr(), y.data_ptr(), indices.data_ptr() if return_indices else None,
+                                  planes, geometry, parts)
+    if status != 0:
+        raise MemoryError(f"utils.fast_max_pool2d: no memory left for a row of {width} floats per thread")
     return y, indices

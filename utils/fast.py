@@ -10,6 +10,9 @@ torch's native pooling kernels, fast enough to train with. Each says what it tra
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import torch
 import torch.nn.functional as F
 
@@ -20,7 +23,7 @@ from .variants import MixedPool2d, SoftPool2d, StochasticPool2d
 
 INT32_LIMIT = 2**31  # window offsets are accumulated in int32 below this, in int64 from it
 SWEEP_CHUNK_BYTES = 4 * 2**20  # the index sweep works through x in slices of the batch of about this size
-USE_C_KERNELS = True  # float32 on the CPU goes through utils/c_kernels.c when it builds; False: torch operations only
+USE_C_KERNELS = True  # float32 on the CPU goes through utils/c_kernels.c when it builds; see without_c_kernels
 
 
 def _real_taps(length: int, out_len: int, kernel: int, stride: int, padding: int, dilation: int) -> range:
@@ -170,6 +173,18 @@ def _torch_max_pool2d(x: torch.Tensor, out_hw: tuple[int, int], kernel: tuple[in
     y = _axis_max(x, -2, out_hw[0], kernel[0], strides[0], pads[0], dils[0], fill)
     y = _axis_max(y, -1, out_hw[1], kernel[1], strides[1], pads[1], dils[1], fill)
     return y, (_argmax_by_chunks(x, y, kernel, strides, pads, dils) if return_indices else None)
+
+
+@contextlib.contextmanager
+def without_c_kernels() -> Iterator[None]:
+    """Inside ``with utils.fast.without_c_kernels():``, fast_max_pool2d uses its torch operations alone, as on
+    a machine without a C compiler: to compare the two, or to read what the torch version does."""
+    global USE_C_KERNELS
+    before, USE_C_KERNELS = USE_C_KERNELS, False
+    try:
+        yield
+    finally:
+        USE_C_KERNELS = before
 
 
 def fast_max_pool2d(x: torch.Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
