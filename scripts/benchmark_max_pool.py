@@ -6,14 +6,14 @@
 
 For each pooling configuration it times torch's native kernel on a contiguous NCHW tensor and on a
 channels_last tensor, the readable reference utils.max_pool2d and utils.fast_max_pool2d (values
-only), then the native NCHW kernel and fast_max_pool2d with return_indices=True, and a plain copy of
-the input. It reports milliseconds, the speed relative to the native NCHW kernel doing the same job,
-and the achieved bandwidth: bytes read + written, counting the int64 indices (8 bytes per output)
-that a kernel writes, whether asked for them or not (the native CPU kernels always do, measured with
-utils.peak_memory), against the copy roof: the rate of copying the input tensor into a buffer of the
-same size, a working set of the same size as the pooling's (a copy that fits in the cache is faster
-than one that does not, so a roof measured on another size misleads). The rate of a copy far larger
-than the caches is printed too.
+only, in its C loops and in torch operations), then the native NCHW kernel and fast_max_pool2d (both
+ways) with return_indices=True, and a plain copy of the input. It reports milliseconds, the speed
+relative to the native NCHW kernel doing the same job, and the achieved bandwidth: bytes read +
+written, counting the int64 indices (8 bytes per output) that a kernel writes, whether asked for
+them or not (the native CPU kernels always do, measured with utils.peak_memory), against the copy
+roof: the rate of copying the input tensor into a buffer of the same size, a working set of the same
+size as the pooling's (a copy that fits in the cache is faster than one that does not, so a roof
+measured on another size misleads). The rate of a copy far larger than the caches is printed too.
 
 Every time is the best of --repeat rounds, and each round calls every method once in turn, the copy
 included. On a shared machine the speed drifts from second to second (other tenants of the host, the
@@ -23,63 +23,63 @@ run it on a quiet machine.
 
 Measured on the course's 2-core machine (AMD EPYC, 1 MiB L2 per core, 32 MiB L3), torch 2.14.1,
 --threads 2 --repeat 20, 32x64x56x56 float32, on 2026-12-03, three runs one after another (the table
-is the last; the ranges in brackets cover all three). The copy of 2 x 128 MiB ran at 30.6-33.1 GB/s.
-In three runs a quarter of an hour earlier (before the index sweep worked in slices) it ran at
-42.6-47.5 GB/s, and the values paths reached 40-43% (k=2; a third run stalled at 13%) and 15-19%
-(k=3) of the copy roof. The roof itself, a copy that fits the caches only in part, moved between
-about 1.0 and 1.75 ms over the week, and every percentage with it:
+is the last; the ranges in brackets cover all three). The copy of 2 x 128 MiB ran at 29.7-33.0 GB/s.
+"utils.fast_max_pool2d" is its C loops (utils/c_kernels.c); "torch ops" is the same function inside
+utils.fast.without_c_kernels(), what it runs without a C compiler:
 
-    configuration method                                   ms  vs native    GB/s  of copy
-    -------------------------------------------------------------------------------------
-    k=2 s=2 p=0   native, NCHW                          17.82      1.00x     2.5      8%
-    k=2 s=2 p=0   native, channels_last                  1.68     10.58x    26.7     84%   [84-87%]
-    k=2 s=2 p=0   utils.max_pool2d (reference)          71.81      0.25x     0.4      1%
-    k=2 s=2 p=0   utils.fast_max_pool2d                  2.24      7.95x    14.3     45%   [45-49%]
-    k=2 s=2 p=0   native, NCHW, indices                 17.79      1.00x     2.5      8%
-    k=2 s=2 p=0   utils.fast_max_pool2d, indices        11.51      1.54x     3.9     12%   [1.54-1.69x]
-                  copy roof                              1.61               31.9    100%
+    configuration method                                           ms  vs native    GB/s  of copy
+    ---------------------------------------------------------------------------------------------
+    k=2 s=2 p=0   native, NCHW                                  17.17      1.00x     2.6      7%
+    k=2 s=2 p=0   native, channels_last                          1.60     10.76x    28.2     81%   [80-83%]
+    k=2 s=2 p=0   utils.max_pool2d (reference)                  62.04      0.28x     0.5      1%
+    k=2 s=2 p=0   utils.fast_max_pool2d                          1.28     13.46x    25.2     72%   [67-80%]
+    k=2 s=2 p=0   utils.fast_max_pool2d, torch ops               1.98      8.68x    16.2     46%   [46-51%]
+    k=2 s=2 p=0   native, NCHW, indices                         17.11      1.00x     2.6      8%
+    k=2 s=2 p=0   utils.fast_max_pool2d, indices                 4.62      3.70x     9.7     28%   [3.67-3.70x]
+    k=2 s=2 p=0   utils.fast_max_pool2d, indices, torch ops      9.20      1.86x     4.9     14%   [1.86-2.11x]
+                  copy roof                                      1.47               35.0    100%
 
-    k=3 s=2 p=1   native, NCHW                          26.33      1.00x     1.7      4%
-    k=3 s=2 p=1   native, channels_last                  2.24     11.76x    20.1     50%   [50-61%]
-    k=3 s=2 p=1   utils.max_pool2d (reference)         134.74      0.20x     0.2      1%
-    k=3 s=2 p=1   utils.fast_max_pool2d                  5.10      5.17x     6.3     16%   [16-23%]
-    k=3 s=2 p=1   native, NCHW, indices                 26.84      1.00x     1.7      4%
-    k=3 s=2 p=1   utils.fast_max_pool2d, indices        29.07      0.92x     1.5      4%   [0.92-1.23x]
-                  copy roof                              1.28               40.2    100%
+    k=3 s=2 p=1   native, NCHW                                  25.38      1.00x     1.8      4%
+    k=3 s=2 p=1   native, channels_last                          1.88     13.47x    23.9     54%   [54-73%]
+    k=3 s=2 p=1   utils.max_pool2d (reference)                 103.81      0.24x     0.3      1%
+    k=3 s=2 p=1   utils.fast_max_pool2d                          1.69     15.01x    19.0     43%   [43-62%]
+    k=3 s=2 p=1   utils.fast_max_pool2d, torch ops               3.24      7.84x     9.9     23%   [21-26%]
+    k=3 s=2 p=1   native, NCHW, indices                         25.38      1.00x     1.8      4%
+    k=3 s=2 p=1   utils.fast_max_pool2d, indices                 6.06      4.19x     7.4     17%   [4.15-4.21x]
+    k=3 s=2 p=1   utils.fast_max_pool2d, indices, torch ops     19.70      1.29x     2.3      5%   [1.29-1.51x]
+                  copy roof                                      1.17               43.9    100%
 
-On 2026-12-02 the same runs gave 34-47% (k=2) and 19-22% (k=3) of the copy roof; a quieter day before
-gave 43% and 25%. The values path is limited by its column pass, not by memory: a maximum of two
-slices with a step of 2 along the last axis runs as a scalar loop at about 0.46 ns per output on
-this machine, the same whether the data sit in L2 (0.4 MB) or in DRAM (12.8 MB), while a maximum of
-contiguous slices takes about 0.10 ns per output. k=2 needs one such strided pass, k=3 two.
+The copy roof itself, a copy that fits the caches only in part, moved between about 1.0 and 1.75 ms
+over the week, and every percentage with it: judge a percentage on several runs.
 
-The index sweep compares x with the maximum once per tap (4 taps for k=2, 9 for k=3), and on this
-input each of those reads came from memory. It now works through the batch in slices of about 4 MiB
-(utils.fast.SWEEP_CHUNK_BYTES) that stay in the cache from tap to tap. In paired runs against the
-whole sweep (30 shuffled rounds, median ratio, twice) the slices took 0.76-0.81x the time for k=2
-and 0.65-0.80x for k=3. Slices of 1, 2, 4 and 8 MiB ran at 1.01, 1.26, 1.40 and 1.46x native for
-k=2 and 0.76, 0.98, 0.99 and 0.88x for k=3 (medians of 20 shuffled rounds). The k=3 indices are
-still only level with native: its compares read x with a step of 2 along both axes, scalar loops
-that take about 40% of the call under torch.profiler.
+Why C. Torch's elementwise operations vectorise along contiguous memory only. The torch version
+makes two passes, and the second, a maximum of two slices with a step of 2 along the last axis,
+runs as a scalar loop at about 0.46 ns per output on this machine, whether the data sit in L2 or in
+DRAM; k=3 needs two such passes. Every variant of it in torch operations that we tried stayed below
+25% of the roof for k=3 (strided copies into contiguous phase planes, amax over as_strided views,
+unfold, index_select, merged rows, a sliding maximum over contiguous slices, chunks that fit the
+cache, converting to channels_last: each measured and reverted), and torch.compile's NCHW kernel in
+lesson 10 (section 8) does not get there either. The C loops do both passes one output row at a
+time: the maximum of the window's input rows is a contiguous loop the compiler vectorises, and the
+every-other-column step runs on one row that stays in the cache, so each input row comes from
+memory once. A row that holds a NaN is redone by torch's comparison rule; the others use one max
+instruction per cell.
 
-What did not help (each measured against the code here, and reverted):
-- strided copies into contiguous phase planes before the column pass: 3.62 against 3.40 ms for k=3;
-- phase planes of x for the index compares, a 0/1 hit stack with argmax (100 ms), or amax, unfold
-  and index_select for the column pass: all slower;
-- merging the N*C*H rows into one axis so that the row pass's partial tap (the padding row) is one
-  contiguous loop instead of one per plane (then recomputing the border rows), and a sliding maximum
-  over contiguous slices followed by one strided maximum for k=3's column pass: faster when timed
-  alone with warm caches, but in paired runs against this code (100 alternating rounds, median
-  ratio) 0.93-1.06x for the rows, 0.95-1.10x for the columns, 1.05x for the whole k=3 call, and
-  1.13x (slower) at stride 1;
-- a reduction (amax over a size-3 axis of an as_strided view): 2.5 ms for the rows alone;
-- processing the planes in chunks that fit in the cache: no gain (the strided pass does not wait
-  on memory).
-- converting to channels_last, where both passes read contiguous runs of channels: the conversion
-  alone took 3.4 ms (a permuting copy is itself a scalar loop), 5.8 ms for k=3 in all.
-Closing the gap needs one loop that reads each input cell once and vectorises along the rows, which
-plain torch operations cannot express; the NCHW kernel that torch.compile generates in lesson 10
-(section 8) does not get there either on this machine, while its channels_last kernel does.
+Why torch's threads. Threads of our own were no faster than one: after any torch operation, torch's
+OpenMP workers spin for a while on the other CPU, waiting for more work, and a second thread of ours
+then shares a CPU with one of them. With a first version of the loops, two pthreads took a median
+2.10 ms for k=2 against 1.82 ms for one; with torch's workers told to sleep instead
+(OMP_WAIT_POLICY=passive), 1.10 ms against 1.78. Built with -fopenmp, the C file's parallel loop
+runs on the libgomp.so.1 that torch's wheel ships (the loader shares it), on those same threads:
+best of 30, 1.21 ms for k=2 at two threads against 2.04 ms at one (the medians, 2.08 and 2.28 ms,
+show how often the second CPU was busy elsewhere: the copy's spread is as wide).
+
+The indices. The C loops find them in the same pass: the rows pass keeps the row each column's
+maximum came from, the columns pass picks the cell torch picks. They cost about 3.6 times the values
+alone: 8 bytes written per output, into a fresh tensor whose pages the kernel touches first. The
+torch version finds them with a second sweep that compares x with the maximum once per tap; it works
+through the batch in slices of about 4 MiB (utils.fast.SWEEP_CHUNK_BYTES), which stay in the cache
+from tap to tap (0.65-0.81x the time of one sweep over the whole batch in paired runs).
 """
 
 from __future__ import annotations
