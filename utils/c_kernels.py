@@ -35,7 +35,7 @@ import torch
 SOURCE = Path(__file__).with_name("c_kernels.c")
 FLAGS = ["-O3", "-std=c99", "-shared", "-fPIC"]
 OPENMP = ["-fopenmp"]
-PARALLEL_CELLS = 2**18  # inputs of at least this many cells are split over threads; smaller ones gain nothing
+PARALLEL_CELLS = 2**18  # inputs of at least this many cells (1 MiB of float32) are split over threads
 
 
 def _compiler() -> str | None:
